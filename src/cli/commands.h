@@ -1,0 +1,25 @@
+// One function per noun; each adds its subcommands to the top-level app.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace herd::cli {
+
+class Context;
+
+void add_init_command(CLI::App& app, Context& context);
+void add_nodeset_command(CLI::App& app, Context& context);
+void add_node_command(CLI::App& app, Context& context);
+void add_interface_command(CLI::App& app, Context& context);
+void add_network_command(CLI::App& app, Context& context);
+void add_appliance_command(CLI::App& app, Context& context);
+void add_group_command(CLI::App& app, Context& context);
+void add_attr_command(CLI::App& app, Context& context);
+void add_inventory_command(CLI::App& app, Context& context);
+void add_report_command(CLI::App& app, Context& context);
+void add_sync_command(CLI::App& app, Context& context);
+void add_completion_command(CLI::App& app, Context& context);
+
+}  // namespace herd::cli
