@@ -45,7 +45,7 @@ conf=$work/sync.conf
 import json, sys
 work = sys.argv[1]
 for kind in json.load(sys.stdin):
-    name = kind["name"]
+    name = kind["kind"]
     print(f"[{name}]\nkind = {name}\npath = {work}/etc/{name}\n")
 ' "$work" > "$conf"
 t0=$(now)

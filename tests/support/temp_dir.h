@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "util/atomic_file.h"
+
 namespace herd::testing {
 
 class TempDir {
@@ -23,6 +25,12 @@ class TempDir {
 
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `content` to `name` inside the folder and returns its path.
+  std::string write(const std::string& name, const std::string& content) const {
+    std::string p = file(name);
+    if (!write_file_atomically(p, content)) std::abort();
+    return p;
+  }
 
  private:
   std::string path_;
