@@ -84,10 +84,13 @@ Result<CsvTable> parse_csv(std::string_view text, std::string_view source) {
 }
 
 void append_csv_row(std::string& out, const std::vector<std::string>& fields) {
+  // A row of one empty field is quoted: written bare it would be a blank line, which
+  // readers skip.
+  bool lone_empty = fields.size() == 1 && fields[0].empty();
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
     const auto& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+    if (!lone_empty && f.find_first_of(",\"\r\n") == std::string::npos) {
       out += f;
       continue;
     }

@@ -26,6 +26,16 @@ TEST(Csv, QuotesRoundTrip) {
   EXPECT_EQ(t->lines[2], 5) << "line numbers count the embedded newline";
 }
 
+TEST(Csv, ARowOfOneEmptyFieldSurvivesARoundTrip) {
+  std::string out;
+  append_csv_row(out, {"only"});
+  append_csv_row(out, {""});
+  auto t = parse_csv(out, "t.csv");
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_EQ(t->rows.size(), 1u) << out;
+  EXPECT_EQ(t->rows[0], std::vector<std::string>{""});
+}
+
 TEST(Csv, ErrorsNameFileAndLine) {
   auto r = parse_csv("a,b\n1,2\n3\n", "nodes.csv");
   ASSERT_FALSE(r);
