@@ -2,8 +2,9 @@
 # Times `herd nodeset -f` against ClusterShell's `nodeset -f` on the same generated names:
 #   - 100,000 names of a few patterns with gaps (cn00001.., gpu.., login..), shuffled;
 #   - 20,000 scattered 5-axis names (x1000c[0-7]s[0-7]b[0-1]n[0-3] cabinets, 40% empty).
-# Both read the names on stdin. herd runs 5 times (best time shown), ClusterShell once,
-# stopped after the timeout. The script also checks that both print the same text.
+# Both read the names on stdin. herd runs 5 times (the fastest run is shown), ClusterShell
+# once, stopped after the timeout. Shown: wall time and CPU time (user + system), since a
+# busy machine stretches wall times. The script also checks that both print the same text.
 #
 #   bench/nodeset/run.sh [--herd PATH] [--timeout SECONDS]   (defaults: build/herd, 300)
 set -euo pipefail
@@ -25,46 +26,39 @@ command -v nodeset >/dev/null || { echo "ClusterShell's nodeset is not installed
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
 calc() { awk "BEGIN { print $1 }"; }
-elapsed() { calc "$2 - $1"; }
 
-# Prints the best of 5 runs of herd, in seconds.
-time_herd() {
-  local input=$1 output=$2 best="" start end t
-  for _ in 1 2 3 4 5; do
-    start=$(now)
-    "$herd" nodeset -f < "$input" > "$output"
-    end=$(now)
-    t=$(elapsed "$start" "$end")
-    if [ -z "$best" ] || [ "$(calc "$t < $best")" = 1 ]; then best=$t; fi
-  done
-  echo "$best"
-}
-
-# Prints ClusterShell's time in seconds, or "timeout".
-time_clustershell() {
-  local input=$1 output=$2 start end status=0
-  start=$(now)
-  timeout "$timeout_seconds" nodeset -f < "$input" > "$output" || status=$?
-  end=$(now)
-  if [ "$status" = 124 ]; then echo timeout; else elapsed "$start" "$end"; fi
+# Runs "$@" < input > output; prints "WALL CPU" in seconds, or "timeout".
+timed() {
+  local input=$1 output=$2 status=0 times
+  shift 2
+  TIMEFORMAT='%R %U %S'
+  times=$( { time "$@" < "$input" > "$output" 2>/dev/null; } 2>&1 ) || status=$?
+  if [ "$status" = 124 ]; then echo timeout; return; fi
+  [ "$status" = 0 ] || { echo "failed: $*" >&2; exit 1; }
+  set -- $times
+  echo "$1 $(calc "$2 + $3")"
 }
 
 compare() {
-  local label=$1 kind=$2 count=$3
+  local label=$1 kind=$2 count=$3 best="" run
   python3 "$here/generate.py" "$kind" "$count" > "$work/$kind.txt"
-  local herd_time clustershell_time
-  herd_time=$(time_herd "$work/$kind.txt" "$work/$kind.herd")
-  clustershell_time=$(time_clustershell "$work/$kind.txt" "$work/$kind.clustershell")
-  printf '%-34s herd %8.3f s (best of 5)   ' "$label" "$herd_time"
-  if [ "$clustershell_time" = timeout ]; then
-    printf 'ClusterShell timed out after %s s   ratio > %.0fx\n' "$timeout_seconds" \
-      "$(calc "$timeout_seconds / $herd_time")"
-  else
-    printf 'ClusterShell %8.3f s   ratio %.0fx   ' "$clustershell_time" "$(calc "$clustershell_time / $herd_time")"
-    if cmp -s "$work/$kind.herd" "$work/$kind.clustershell"; then echo "same output"; else echo "OUTPUTS DIFFER"; fi
+  for _ in 1 2 3 4 5; do
+    run=$(timed "$work/$kind.txt" "$work/$kind.herd" "$herd" nodeset -f)
+    if [ -z "$best" ] || [ "$(calc "${run% *} < ${best% *}")" = 1 ]; then best=$run; fi
+  done
+  local herd_wall=${best% *} herd_cpu=${best#* }
+  local clustershell
+  clustershell=$(timed "$work/$kind.txt" "$work/$kind.clustershell" timeout "$timeout_seconds" nodeset -f)
+  printf '%s\n  herd          %8.3f s wall  %8.3f s CPU\n' "$label" "$herd_wall" "$herd_cpu"
+  if [ "$clustershell" = timeout ]; then
+    printf '  ClusterShell  timed out after %s s (ratio > %.0fx)\n' "$timeout_seconds" "$(calc "$timeout_seconds / $herd_wall")"
+    return
   fi
+  local cs_wall=${clustershell% *} cs_cpu=${clustershell#* }
+  printf '  ClusterShell  %8.3f s wall  %8.3f s CPU\n' "$cs_wall" "$cs_cpu"
+  printf '  ratio         %8.0fx wall  %8.0fx CPU   ' "$(calc "$cs_wall / $herd_wall")" "$(calc "$cs_cpu / $herd_cpu")"
+  if cmp -s "$work/$kind.herd" "$work/$kind.clustershell"; then echo "same output"; else echo "OUTPUTS DIFFER"; fi
 }
 
 echo "herd: $herd"

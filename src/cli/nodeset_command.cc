@@ -45,9 +45,8 @@ struct NodesetOptions {
 
 Error usage_error(std::string_view what) { return bad_input("nodeset: {}", what); }
 
-// Python's str.split() with no argument: the words between whitespace.
-std::vector<std::string> words(std::string_view line) {
-  std::vector<std::string> out;
+// Python's str.split() with no argument: appends the words between whitespace to `out`.
+void append_words(std::string_view line, std::vector<std::string>& out) {
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && nodeset::python::is_space(line[i])) ++i;
@@ -55,7 +54,6 @@ std::vector<std::string> words(std::string_view line) {
     while (i < line.size() && !nodeset::python::is_space(line[i])) ++i;
     if (i > start) out.emplace_back(line.substr(start, i - start));
   }
-  return out;
 }
 
 // Node sets read from stdin: whitespace separated, '#' starts a comment. Like a second
@@ -69,13 +67,14 @@ class StdinOperands {
     char buffer[1 << 16];
     while (size_t count = std::fread(buffer, 1, sizeof buffer, stdin)) input.append(buffer, count);
     std::vector<std::string> operands;
+    operands.reserve(input.size() / 8);
     size_t start = 0;
     while (start < input.size()) {
       size_t end = start;
       while (end < input.size() && input[end] != '\n' && input[end] != '\r') ++end;
       std::string_view line = std::string_view(input).substr(start, end - start);
       line = line.substr(0, line.find('#'));
-      for (std::string& word : words(line)) operands.push_back(std::move(word));
+      append_words(line, operands);
       start = end + 1;
     }
     return operands;
@@ -122,6 +121,7 @@ class NodeSetReader {
   NodeSet union_of(std::vector<std::string> texts) {
     NodeSet result;
     std::vector<std::string> plain_names;
+    plain_names.reserve(texts.size());
     for (std::string& text : texts) {
       if (is_plain_name(text)) {  // the common case: one name, no line break
         plain_names.push_back(std::move(text));

@@ -95,8 +95,21 @@ RangeSet RangeSet::of(Index index) {
 }
 
 RangeSet RangeSet::from_indexes(std::vector<Index> indexes) {
-  std::sort(indexes.begin(), indexes.end());
   RangeSet set;
+  // Indexes of up to 15 characters, not negative, sort as 64-bit keys (lane, value): a
+  // few times faster than comparing Index, and folding 100,000 names is mostly this sort.
+  if (std::all_of(indexes.begin(), indexes.end(), [](Index i) { return i.value >= 0 && i.width < 16; })) {
+    std::vector<uint64_t> keys;
+    keys.reserve(indexes.size());
+    for (const Index& index : indexes) keys.push_back(uint64_t{index.width} << 60 | static_cast<uint64_t>(index.value));
+    std::sort(keys.begin(), keys.end());
+    for (uint64_t key : keys) {
+      auto value = static_cast<int64_t>(key & ((uint64_t{1} << 60) - 1));
+      append_merged(set.intervals_, Interval{static_cast<uint32_t>(key >> 60), value, value});
+    }
+    return set;
+  }
+  std::sort(indexes.begin(), indexes.end());
   for (const Index& index : indexes) append_merged(set.intervals_, Interval{index.lane(), index.value, index.value});
   return set;
 }

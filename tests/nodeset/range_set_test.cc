@@ -109,6 +109,16 @@ TEST(RangeSetTest, InsertOutOfOrder) {
   EXPECT_EQ(set.last(), Index::natural(10));
 }
 
+TEST(RangeSetTest, FromIndexesSortsEveryKindOfIndex) {
+  // Short non-negative indexes take a faster sort than negative or 16+ character ones.
+  std::vector<Index> plain = {Index::natural(10), Index::padded(7, 2), Index::natural(9), Index::natural(8)};
+  EXPECT_EQ(RangeSet::from_indexes(plain).fold(), "8-9,07,10");
+  std::vector<Index> mixed = {Index::natural(3), Index::natural(-2), Index::padded(5, 17), Index::natural(-1),
+                              Index::natural(0), Index::padded(4, 17), Index::natural(3)};
+  EXPECT_EQ(RangeSet::from_indexes(mixed).fold(), "-2-0,3,00000000000000004-00000000000000005");
+  EXPECT_EQ(RangeSet::from_indexes(mixed).size(), 6u);
+}
+
 TEST(RangeSetTest, HugeRangesCostOneInterval) {
   RangeSet set = parsed("100000000-999999999");
   EXPECT_EQ(set.size(), 900000000u);
