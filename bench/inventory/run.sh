@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Inventory at scale: bulk add of 100,000 nodes and `herd sync config` for every format.
-# Usage: bench/inventory/run.sh BUILD_DIR [NODES]
+# Usage: bench/inventory/run.sh [NODES]   (herd: $HERD, else build/herd)
 # Peers: xCAT, Cobbler and Rocks are not packaged for Debian, so their published figures are
 # printed beside ours for scale (xCAT makehosts 202 s and makedhcp 456 s for 5,000 nodes;
 # Cobbler sync 145 s for 1,200). The local peer is the hand-written floor: sqlite3 importing
 # the same rows from CSV with no checks at all.
 set -euo pipefail
-build=${1:?build folder}
-nodes=${2:-100000}
-herd=$(cd "$build" && pwd)/herd
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+nodes=${1:-100000}
+herd=${HERD:-$repo/build/herd}
+[ -x "$herd" ] || { echo "no herd binary at $herd (build it, or set HERD)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export HERD_DB=$work/herd.db
