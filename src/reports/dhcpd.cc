@@ -60,14 +60,9 @@ void append_subnet(std::string& out, const NetworkView& net, const PxeFiles& fil
 }  // namespace
 
 Result<std::string> render_dhcpd(const ClusterView& view, const ReportOptions& options) {
-  auto selected = view.selection(options);
-  if (!selected) return selected.error();
-  auto networks = selected_networks(view, options);
-  if (!networks) return networks.error();
-  HERD_CHECK(check_disjoint(view, *networks));
-  PxeOverrides overrides(view);
-  auto files = pxe_files(view);
-  if (!files) return files.error();
+  auto inputs = dhcp_inputs(view, options);
+  if (!inputs) return inputs.error();
+  const auto& [selected, networks, files, overrides] = *inputs;
 
   std::string out = generated_header("#");
   out += "authoritative;\nddns-update-style none;\ndefault-lease-time 3600;\nmax-lease-time 86400;\n";
@@ -78,7 +73,7 @@ Result<std::string> render_dhcpd(const ClusterView& view, const ReportOptions& o
   // Host declarations grouped by network, each group in node order.
   std::vector<std::string> hosts(view.networks().size());
   for (uint32_t node : view.order()) {
-    if (!(*selected)[node]) continue;
+    if (!selected[node]) continue;
     std::optional<PxeOverride> override_;
     for (const InterfaceView& iv : view.interfaces(node)) {
       if (!iv.ip || iv.mac().empty() || iv.network < 0) continue;
@@ -108,9 +103,9 @@ Result<std::string> render_dhcpd(const ClusterView& view, const ReportOptions& o
       text += "}\n";
     }
   }
-  for (int index : *networks) {
+  for (int index : networks) {
     out += '\n';
-    append_subnet(out, view.networks()[index], *files);
+    append_subnet(out, view.networks()[index], files);
     if (!hosts[index].empty()) {
       fmt::format_to(std::back_inserter(out), "\n# hosts on network {}\n", view.networks()[index].name());
       out += hosts[index];

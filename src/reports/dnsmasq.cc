@@ -13,27 +13,22 @@
 namespace herd::reports {
 
 Result<std::string> render_dnsmasq(const ClusterView& view, const ReportOptions& options) {
-  auto selected = view.selection(options);
-  if (!selected) return selected.error();
-  auto networks = selected_networks(view, options);
-  if (!networks) return networks.error();
-  HERD_CHECK(check_disjoint(view, *networks));
-  HERD_CHECK(check_aliases(view, *selected));
-  PxeOverrides overrides(view);
-  auto files = pxe_files(view);
-  if (!files) return files.error();
+  auto inputs = dhcp_inputs(view, options);
+  if (!inputs) return inputs.error();
+  const auto& [selected, networks, files, overrides] = *inputs;
+  HERD_CHECK(check_aliases(view, selected));
   std::vector<char> wanted(view.networks().size(), 0);
-  for (int index : *networks) wanted[index] = 1;
+  for (int index : networks) wanted[index] = 1;
 
   std::string out = generated_header("#");
   bool any_pxe = false;
-  for (int index : *networks) any_pxe |= view.networks()[index].network->pxe;
+  for (int index : networks) any_pxe |= view.networks()[index].network->pxe;
   if (any_pxe) {
     out += "\n# PXE clients: iPXE announces itself in user-class; UEFI x86-64 firmware sends arch 7 or 9.\n";
-    if (!files->ipxe.empty()) out += "dhcp-userclass=set:herd-ipxe,iPXE\n";
+    if (!files.ipxe.empty()) out += "dhcp-userclass=set:herd-ipxe,iPXE\n";
     out += "dhcp-match=set:herd-uefi,option:client-arch,7\ndhcp-match=set:herd-uefi,option:client-arch,9\n";
   }
-  for (int index : *networks) {
+  for (int index : networks) {
     const NetworkView& net = view.networks()[index];
     const auto& network = *net.network;
     std::string tag = "herd-net-" + network.name;
@@ -58,20 +53,20 @@ Result<std::string> render_dnsmasq(const ClusterView& view, const ReportOptions&
     if (network.mtu != 1500) fmt::format_to(std::back_inserter(out), "dhcp-option=tag:{},option:mtu,{}\n", tag, network.mtu);
     if (network.pxe) {
       std::string server = net.frontend_ip ? ",," + ip_text(*net.frontend_ip) : "";
-      if (!files->ipxe.empty())
+      if (!files.ipxe.empty())
         fmt::format_to(std::back_inserter(out), "dhcp-boot=tag:{},tag:!herd-boot-override,tag:herd-ipxe,{}{}\n", tag,
-                       files->ipxe, server);
-      std::string not_ipxe = files->ipxe.empty() ? "" : "tag:!herd-ipxe,";
+                       files.ipxe, server);
+      std::string not_ipxe = files.ipxe.empty() ? "" : "tag:!herd-ipxe,";
       fmt::format_to(std::back_inserter(out), "dhcp-boot=tag:{},tag:!herd-boot-override,{}tag:herd-uefi,{}{}\n", tag,
-                     not_ipxe, files->uefi, server);
+                     not_ipxe, files.uefi, server);
       fmt::format_to(std::back_inserter(out), "dhcp-boot=tag:{},tag:!herd-boot-override,{}tag:!herd-uefi,{}{}\n", tag,
-                     not_ipxe, files->bios, server);
+                     not_ipxe, files.bios, server);
     }
   }
 
   std::string hosts, records;
   for (uint32_t node : view.order()) {
-    if (!(*selected)[node]) continue;
+    if (!selected[node]) continue;
     const std::string& name = view.node(node).name;
     std::optional<PxeOverride> override_;
     bool has_override = false;
@@ -120,7 +115,7 @@ Result<std::string> render_dnsmasq(const ClusterView& view, const ReportOptions&
       }
     }
     if (has_override) {
-      const auto& file = override_->filename ? *override_->filename : files->bios;
+      const auto& file = override_->filename ? *override_->filename : files.bios;
       fmt::format_to(std::back_inserter(hosts), "dhcp-boot=tag:herd-host-{},{}{}\n", name, file,
                      override_->next_server ? ",," + ip_text(*override_->next_server) : std::string());
     }

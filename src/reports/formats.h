@@ -71,4 +71,14 @@ class PxeOverrides {
   int filename_, next_server_;
 };
 
+// What every DHCP format reads first: the selected nodes, the selected networks (checked
+// to be disjoint), the boot files and the per-node boot overrides.
+struct DhcpInputs {
+  std::vector<char> selected;  // by node index
+  std::vector<int> networks;   // network indexes
+  PxeFiles files;
+  PxeOverrides overrides;
+};
+Result<DhcpInputs> dhcp_inputs(const ClusterView& view, const ReportOptions& options);
+
 }  // namespace herd::reports

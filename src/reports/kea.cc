@@ -27,14 +27,9 @@ void append_option(std::string& out, bool& first, std::string_view name, std::st
 }  // namespace
 
 Result<std::string> render_kea(const ClusterView& view, const ReportOptions& options) {
-  auto selected = view.selection(options);
-  if (!selected) return selected.error();
-  auto networks = selected_networks(view, options);
-  if (!networks) return networks.error();
-  HERD_CHECK(check_disjoint(view, *networks));
-  PxeOverrides overrides(view);
-  auto files = pxe_files(view);
-  if (!files) return files.error();
+  auto inputs = dhcp_inputs(view, options);
+  if (!inputs) return inputs.error();
+  const auto& [selected, networks, files, overrides] = *inputs;
 
   std::string out = generated_header("//");
   out += "{\n\"Dhcp4\": {\n";
@@ -48,24 +43,24 @@ Result<std::string> render_kea(const ClusterView& view, const ReportOptions& opt
     fmt::format_to(std::back_inserter(out), "  \"option-data\": [ {{ \"name\": \"domain-name\", \"data\": {} }} ],\n",
                    json_string(view.domain()));
   bool any_pxe = false;
-  for (int index : *networks) any_pxe |= view.networks()[index].network->pxe;
+  for (int index : networks) any_pxe |= view.networks()[index].network->pxe;
   if (any_pxe) {
     out += "  \"client-classes\": [\n";
-    if (!files->ipxe.empty())
+    if (!files.ipxe.empty())
       fmt::format_to(std::back_inserter(out),
                      "    {{ \"name\": \"herd-ipxe\", \"test\": \"substring(option[77].hex,0,4) == 'iPXE'\", "
                      "\"boot-file-name\": {} }},\n",
-                     json_string(files->ipxe));
+                     json_string(files.ipxe));
     fmt::format_to(std::back_inserter(out),
                    "    {{ \"name\": \"herd-uefi\", \"test\": \"{}(option[93].hex == 0x0007 or option[93].hex == 0x0009)\", "
                    "\"boot-file-name\": {} }}\n  ],\n",
-                   files->ipxe.empty() ? "" : "not member('herd-ipxe') and ", json_string(files->uefi));
+                   files.ipxe.empty() ? "" : "not member('herd-ipxe') and ", json_string(files.uefi));
   }
 
   // Reservations per network, in node order.
   std::vector<std::string> reservations(view.networks().size());
   for (uint32_t node : view.order()) {
-    if (!(*selected)[node]) continue;
+    if (!selected[node]) continue;
     std::optional<PxeOverride> override_;
     for (const InterfaceView& iv : view.interfaces(node)) {
       if (!iv.ip || iv.mac().empty() || iv.network < 0) continue;
@@ -93,7 +88,7 @@ Result<std::string> render_kea(const ClusterView& view, const ReportOptions& opt
 
   out += "  \"subnet4\": [";
   bool first_subnet = true;
-  for (int index : *networks) {
+  for (int index : networks) {
     const NetworkView& net = view.networks()[index];
     const auto& network = *net.network;
     if (net.net.address == 0) return bad_input("network {}: kea cannot number subnet 0.0.0.0", network.name);
@@ -109,7 +104,7 @@ Result<std::string> render_kea(const ClusterView& view, const ReportOptions& opt
                      ip_text(*net.dynamic_start), ip_text(*net.dynamic_end));
     if (network.pxe) {
       if (net.frontend_ip) fmt::format_to(std::back_inserter(out), "      \"next-server\": \"{}\",\n", ip_text(*net.frontend_ip));
-      fmt::format_to(std::back_inserter(out), "      \"boot-file-name\": {},\n", json_string(files->bios));
+      fmt::format_to(std::back_inserter(out), "      \"boot-file-name\": {},\n", json_string(files.bios));
     }
     out += "      \"option-data\": [";
     bool first = true;

@@ -159,4 +159,15 @@ Result<PxeOverride> PxeOverrides::read(uint32_t node) const {
   return result;
 }
 
+Result<DhcpInputs> dhcp_inputs(const ClusterView& view, const ReportOptions& options) {
+  auto selected = view.selection(options);
+  if (!selected) return selected.error();
+  auto networks = selected_networks(view, options);
+  if (!networks) return networks.error();
+  HERD_CHECK(check_disjoint(view, *networks));
+  auto files = pxe_files(view);
+  if (!files) return files.error();
+  return DhcpInputs{std::move(*selected), std::move(*networks), std::move(*files), PxeOverrides(view)};
+}
+
 }  // namespace herd::reports
