@@ -45,12 +45,7 @@ void run_add(Context& context, AddOptions& o) {
   if (o.count > 0) {
     // Rocks naming: APPLIANCE-RACK-RANK from the next free rank of the rack.
     int rack = t.rack.value_or(0);
-    int first = t.rank.value_or(-1);
-    if (first < 0) {
-      first = 0;
-      for (const auto& n : unwrap(inv.nodes()))
-        if (n.rack == rack && n.rank >= first) first = n.rank + 1;
-    }
+    int first = t.rank ? *t.rank : unwrap(inv.next_free_rank(rack));
     for (int i = 0; i < o.count; ++i) names.push_back(fmt::format("{}-{}-{}", t.appliance, rack, first + i));
     t.rank = first;
     t.rack = rack;

@@ -75,6 +75,8 @@ class Inventory : public nodeset::GroupResolver {
   Status update_nodes(const std::vector<std::string>& names, const NodeChanges& changes);
   Status remove_nodes(const std::vector<std::string>& names);
   Status rename_node(const std::string& from, const std::string& to);
+  // One past the highest rank in `rack` (0 for an empty rack).
+  Result<int> next_free_rank(int rack);
   // Every node name, sorted.
   Result<std::vector<std::string>> node_names();
 

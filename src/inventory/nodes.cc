@@ -143,11 +143,9 @@ Result<std::vector<Node>> Inventory::add_nodes(const std::vector<std::string>& n
   auto free_rank = [&](int rack) -> Result<int> {
     auto it = next_rank.find(rack);
     if (it == next_rank.end()) {
-      int top = -1;
-      HERD_CHECK(db_.query("SELECT MAX(rank) FROM nodes WHERE rack = ?", {int64_t{rack}}, [&](const Row& r) {
-        if (r[0].index() == 1) top = integer(r[0]);
-      }));
-      it = next_rank.emplace(rack, top + 1).first;
+      auto first = next_free_rank(rack);
+      if (!first) return first.error();
+      it = next_rank.emplace(rack, *first).first;
     }
     return it->second++;
   };
@@ -207,6 +205,14 @@ Result<std::vector<Node>> Inventory::add_nodes(const std::vector<std::string>& n
   }
   HERD_CHECK(tx.commit());
   return added;
+}
+
+Result<int> Inventory::next_free_rank(int rack) {
+  int top = -1;
+  HERD_CHECK(db_.query("SELECT MAX(rank) FROM nodes WHERE rack = ?", {int64_t{rack}}, [&](const Row& r) {
+    if (r[0].index() == 1) top = integer(r[0]);
+  }));
+  return top + 1;
 }
 
 Result<std::vector<std::string>> Inventory::node_names() {
