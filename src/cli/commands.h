@@ -20,6 +20,7 @@ void add_attr_command(CLI::App& app, Context& context);
 void add_inventory_command(CLI::App& app, Context& context);
 void add_report_command(CLI::App& app, Context& context);
 void add_sync_command(CLI::App& app, Context& context);
+void add_lab_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

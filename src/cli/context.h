@@ -22,6 +22,12 @@ struct CommandError {
 
 [[noreturn]] inline void fail(herd::Error error) { throw CommandError{std::move(error)}; }
 
+// Ends herd with `code` after a command that passes on another program's exit status
+// (herd lab exec, herd lab ssh). Thrown so destructors run; main returns the code.
+struct ExitWith {
+  int code;
+};
+
 // Returns the value or throws its error as a CommandError.
 template <typename T>
 T unwrap(Result<T> result) {

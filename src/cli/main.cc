@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   herd::cli::add_report_command(app, context);
   herd::cli::add_sync_command(app, context);
   herd::cli::add_inventory_command(app, context);
+  herd::cli::add_lab_command(app, context);
   herd::cli::add_completion_command(app, context);
 
   try {
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
     if (e.get_name() == "RequiredError" || e.get_name() == "ArgumentMismatch")
       std::cerr << "Run with --help for usage.\n";
     return 2;
+  } catch (const herd::cli::ExitWith& e) {
+    std::fflush(stdout);
+    return e.code;
   } catch (const herd::cli::CommandError& e) {
     std::fflush(stdout);
     std::cerr << "herd: " << e.error.message << "\n";

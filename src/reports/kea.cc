@@ -37,7 +37,9 @@ Result<std::string> render_kea(const ClusterView& view, const ReportOptions& opt
   auto interfaces = split_list(view.setting("dhcp.interfaces", "*"));
   for (size_t k = 0; k < interfaces.size(); ++k) out += (k ? ", " : " ") + json_string(interfaces[k]);
   out += " ] },\n";
-  out += "  \"lease-database\": { \"type\": \"memfile\", \"lfc-interval\": 3600 },\n";
+  out += "  \"lease-database\": { \"type\": \"memfile\", \"lfc-interval\": 3600";
+  if (!options.lease_file.empty()) out += ", \"name\": " + json_string(options.lease_file);
+  out += " },\n";
   out += "  \"valid-lifetime\": 3600,\n  \"max-valid-lifetime\": 86400,\n";
   if (!view.domain().empty())
     fmt::format_to(std::back_inserter(out), "  \"option-data\": [ {{ \"name\": \"domain-name\", \"data\": {} }} ],\n",

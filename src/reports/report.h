@@ -46,6 +46,8 @@ struct ReportOptions {
   std::string zone;
   // zone: write the reverse (in-addr.arpa) zone of `network` instead of a forward zone.
   bool reverse = false;
+  // kea: the memfile lease file ("" = Kea's built-in default under /var/lib/kea).
+  std::string lease_file;
   // zone: the SOA serial. `herd sync config` keeps it while the records are unchanged
   // and advances it when they change (see sync.h).
   uint32_t serial = 1;

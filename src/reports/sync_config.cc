@@ -97,6 +97,9 @@ Result<SyncConfig> parse_sync_config(std::string_view text, const std::string& f
         auto flag = parse_bool(value);
         if (!flag) return error(line_number, fmt::format("reverse '{}' is not yes or no", value));
         out.options.reverse = *flag;
+      } else if (key == "lease-file") {
+        if (value.empty() || value[0] != '/') return error(line_number, fmt::format("lease-file '{}' is not an absolute path", value));
+        out.options.lease_file = value;
       } else if (key == "mode") {
         unsigned mode = 0;
         bool ok = !value.empty() && value.size() <= 5;
@@ -113,7 +116,7 @@ Result<SyncConfig> parse_sync_config(std::string_view text, const std::string& f
         }
       } else {
         return error(line_number,
-                     fmt::format("unknown key '{}' (kind, path, reload, template, network, zone, reverse, mode, frontend)", key));
+                     fmt::format("unknown key '{}' (kind, path, reload, template, network, zone, reverse, lease-file, mode, frontend)", key));
       }
     }
     if (end == text.size()) break;
@@ -129,6 +132,8 @@ Result<SyncConfig> parse_sync_config(std::string_view text, const std::string& f
       return error(out.line, fmt::format("[{}] writes {}, which another output writes too", out.name, out.path));
     if (out.options.reverse && out.kind != Kind::zone)
       return error(out.line, fmt::format("[{}]: reverse applies only to kind zone", out.name));
+    if (!out.options.lease_file.empty() && out.kind != Kind::kea)
+      return error(out.line, fmt::format("[{}]: lease-file applies only to kind kea", out.name));
     config.outputs.push_back(std::move(out));
   }
   return config;

@@ -10,6 +10,7 @@
 //   network = private            # ReportOptions.network
 //   zone = cluster.example.org   # ReportOptions.zone
 //   reverse = no                 # ReportOptions.reverse (yes/no, true/false, 1/0)
+//   lease-file = /var/lib/kea/kea-leases4.csv   # ReportOptions.lease_file (kind kea)
 //   mode = 0644                  # octal mode of a newly created file
 //   frontend = fe1, fe2          # only on these hosts (short host names); default all
 //
