@@ -36,6 +36,7 @@ demo: build
 	scripts/demo $(BUILD)/herd
 
 demo-down:
+	[ ! -d demo ] || HERD_DB=$(CURDIR)/demo/herd.db HERD_LAB_DIR=$(CURDIR)/demo/labs HERD_LAB=demo $(BUILD)/herd lab down
 	rm -rf demo
 
 bench: build

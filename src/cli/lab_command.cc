@@ -67,8 +67,10 @@ void run_up(Context& context, LabCommand& c) {
   table.add({state.frontend.name + " (frontend)", state.frontend.ip, state.frontend.mac});
   for (const auto& n : state.nodes) table.add({n.name, n.ip, n.mac});
   print_text(table.render());
-  notice("lab {} is up: {} nodes, {} on the frontend ({:.1f} s). herd lab ssh {}", state.name, state.nodes.size(),
-         lab::dhcp_server_name(state.dhcp), seconds, state.nodes.empty() ? "" : state.nodes.front().name);
+  std::string name_option = state.name == lab::default_lab_name() ? "" : " --name " + state.name;
+  notice("lab {} is up: {} nodes, {} on the frontend ({:.1f} s). Try: herd lab ssh{} {}", state.name,
+         state.nodes.size(), lab::dhcp_server_name(state.dhcp), seconds, name_option,
+         state.nodes.empty() ? "" : state.nodes.front().name);
 }
 
 void run_down(Context& context, const LabCommand& c) {
@@ -137,8 +139,9 @@ void add_lab_command(CLI::App& app, Context& context) {
   lab_cmd->require_subcommand(1);
   auto c = std::make_shared<LabCommand>();
   c->options.labs_root = lab::default_labs_root();
+  c->options.name = lab::default_lab_name();
   auto add_name = [&](CLI::App* cmd) {
-    cmd->add_option("--name", c->options.name, "Lab name (letters and digits)")->capture_default_str();
+    cmd->add_option("--name", c->options.name, "Lab name, letters and digits (default: $HERD_LAB or 'lab')");
   };
 
   auto* up = lab_cmd->add_subcommand(

@@ -1,9 +1,11 @@
 #include "lab/frontend_files.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
 #include "util/atomic_file.h"
+#include "util/ipv4.h"
 #include "util/text.h"
 
 namespace herd::lab {
@@ -79,37 +81,51 @@ SpawnSpec dhcp_server_command(const FrontendFiles& f, DhcpServer server) {
 }
 
 std::vector<Lease> read_leases(const FrontendFiles& f, DhcpServer server) {
+  std::string path = server == DhcpServer::dnsmasq ? f.leases() : server == DhcpServer::dhcpd ? f.dhcp_log() : f.kea_leases();
+  auto text = read_file(path);
+  return text ? parse_leases(server, *text) : std::vector<Lease>{};
+}
+
+namespace {
+
+bool is_mac(std::string_view text) {
+  if (text.size() != 17) return false;
+  for (size_t k = 0; k < text.size(); ++k)
+    if (k % 3 == 2 ? text[k] != ':' : !std::isxdigit(static_cast<unsigned char>(text[k]))) return false;
+  return true;
+}
+
+// Keeps a lease only when both parts are well formed.
+void add_lease(std::vector<Lease>& leases, std::string_view mac, std::string_view ip) {
+  if (is_mac(mac) && parse_ipv4(ip)) leases.push_back({to_lower(mac), std::string(ip)});
+}
+
+}  // namespace
+
+std::vector<Lease> parse_leases(DhcpServer server, std::string_view text) {
   std::vector<Lease> leases;
-  switch (server) {
-    case DhcpServer::dnsmasq: {
-      // expiry mac ip hostname client-id
-      auto text = read_file(f.leases());
-      if (!text) break;
-      for (const auto& line : split(*text, '\n')) {
+  for (const auto& line : split(text, '\n')) {
+    switch (server) {
+      case DhcpServer::dnsmasq: {  // expiry mac ip hostname client-id
         auto w = words(line);
-        if (w.size() >= 3) leases.push_back({to_lower(w[1]), w[2]});
+        if (w.size() >= 3) add_lease(leases, w[1], w[2]);
+        break;
       }
-      break;
-    }
-    case DhcpServer::dhcpd: {
-      // "DHCPACK on 198.51.100.254 to 02:68:..:.. (name) via eth0"
-      auto text = read_file(f.dhcp_log());
-      if (!text) break;
-      for (const auto& line : split(*text, '\n')) {
+      case DhcpServer::dhcpd: {  // DHCPACK on 198.51.100.254 to 02:68:..:.. (name) via eth0
         auto w = words(line);
-        if (w.size() >= 5 && w[0] == "DHCPACK" && w[1] == "on" && w[3] == "to") leases.push_back({to_lower(w[4]), w[2]});
+        if (w.size() >= 5 && w[0] == "DHCPACK" && w[1] == "on" && w[3] == "to") add_lease(leases, w[4], w[2]);
+        break;
       }
-      break;
-    }
-    case DhcpServer::kea: {
-      // address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,...
-      auto text = read_file(f.kea_leases());
-      if (!text) break;
-      for (const auto& line : split(*text, '\n')) {
+      case DhcpServer::kea: {
+        // address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,...
+        // The memfile appends every change; state 0 is an assigned lease (1 declined,
+        // 2 expired-reclaimed), and a later line for the same address supersedes it.
         auto fields = split(line, ',');
-        if (fields.size() >= 2 && fields[0] != "address" && !fields[1].empty()) leases.push_back({to_lower(fields[1]), fields[0]});
+        if (fields.size() < 10 || fields[0] == "address") break;
+        std::erase_if(leases, [&](const Lease& l) { return l.ip == fields[0]; });
+        if (trim(fields[9]) == "0") add_lease(leases, fields[1], fields[0]);
+        break;
       }
-      break;
     }
   }
   return leases;

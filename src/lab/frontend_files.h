@@ -4,7 +4,8 @@
 // server see the lab and never touch the host's own files.
 //
 //   <lab dir>/frontend/sync.conf        the lab's outputs for `herd sync config`
-//   <lab dir>/frontend/hosts            hosts report          (-> /etc/hosts, in place)
+//   <lab dir>/frontend/hosts            hosts report (dnsmasq serves it as DNS)
+//   <lab dir>/frontend/etc-hosts        a copy, rewritten in place, shown as /etc/hosts
 //   <lab dir>/frontend/dhcp.conf        dnsmasq, dhcpd or kea report
 //   <lab dir>/frontend/ssh_known_hosts  known-hosts report (the nodes' host keys)
 //   <lab dir>/frontend/ssh_config       root@ any node with the lab key, keys checked
@@ -58,5 +59,9 @@ struct Lease {
 // The addresses the DHCP server has handed out, oldest first: its lease file, or for
 // dhcpd (which records no leases for fixed addresses) the DHCPACK lines of its log.
 std::vector<Lease> read_leases(const FrontendFiles& files, DhcpServer server);
+
+// The leases in `text`, the content of that file for `server`; lines that are not
+// leases are skipped.
+std::vector<Lease> parse_leases(DhcpServer server, std::string_view text);
 
 }  // namespace herd::lab

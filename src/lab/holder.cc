@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/atomic_file.h"
 #include "util/text.h"
 
 namespace herd::lab {
@@ -64,7 +65,10 @@ void make_dev(const std::string& root) {
 }
 
 void switch_root(const RootLayers& layers) {
-  std::string options = fmt::format("lowerdir={},upperdir={},workdir={}", layers.lower, layers.upper, layers.work);
+  // volatile: no syncs to the upper filesystem. A lab node is rebuilt, never recovered,
+  // after a host crash, and syncing every overlay at unmount made `down` slow.
+  std::string options =
+      fmt::format("lowerdir={},upperdir={},workdir={},volatile", layers.lower, layers.upper, layers.work);
   mount_or_die("overlay", layers.mountpoint, "overlay", 0, options.c_str());
   const std::string& root = layers.mountpoint;
   mount_or_die("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
@@ -175,10 +179,6 @@ Status open_namespaces(const ProcessId& holder, NamespaceFds& out) {
   return {};
 }
 
-// In a forked child: joins the namespaces, then forks the command (the PID namespace
-// applies to children only). Returns in the grandchild only; the intermediate child exits.
-enum class Wait { for_exit, report_pid };
-
 // `output` is a descriptor opened on the host before joining the member's mount
 // namespace (where the host's paths do not exist), or -1.
 void run_command(const SpawnSpec& spec, int output) {
@@ -201,7 +201,42 @@ void run_command(const SpawnSpec& spec, int output) {
   ::_exit(127);
 }
 
-Result<pid_t> enter_and_fork(const ProcessId& holder, const SpawnSpec& spec, Wait wait, int report_fd) {
+// How a daemon started by start_daemon_in reports back. The command's process D must be a
+// child of a process inside the member's PID namespace, or when it dies it is reparented
+// to the host's init instead of the holder, and the holder, once killed, waits for the
+// host's init to reap it. So the forked process G (inside the namespace) forks D and
+// exits; D is then reparented to the holder. herd learns D's PID from
+// /proc/G/task/G/children while G waits for its release.
+//   report:  intermediate -> herd "P<G>", G -> herd "F" once D exists
+//   release: herd closes its end when it has read D's PID; G then exits
+struct DaemonPipes {
+  int report_write = -1;
+  int release_read = -1;
+  int release_write = -1;
+};
+
+[[noreturn]] void daemon_parent(const SpawnSpec& spec, int output, const DaemonPipes& pipes) {
+  ::setsid();
+  int null = ::open("/dev/null", O_RDONLY);
+  if (null >= 0) ::dup2(null, 0);
+  pid_t daemon = ::fork();
+  if (daemon == 0) {
+    ::close(pipes.report_write);
+    ::close(pipes.release_read);
+    run_command(spec, output);
+  }
+  (void)!::write(pipes.report_write, daemon > 0 ? "F\n" : "Efork\n", daemon > 0 ? 2 : 6);
+  ::close(pipes.report_write);
+  char byte;
+  while (::read(pipes.release_read, &byte, 1) < 0 && errno == EINTR) {
+  }
+  ::_exit(0);
+}
+
+// Forks a child that joins the holder's namespaces and forks the command there (a PID
+// namespace applies to children only). Returns the child's PID; it exits with the
+// command's exit code, or, for a daemon (`pipes` set), once the daemon is started.
+Result<pid_t> enter_and_fork(const ProcessId& holder, const SpawnSpec& spec, const DaemonPipes* pipes) {
   if (spec.argv.empty()) return bad_input("no command given");
   NamespaceFds ns;
   HERD_CHECK(open_namespaces(holder, ns));
@@ -216,6 +251,7 @@ Result<pid_t> enter_and_fork(const ProcessId& holder, const SpawnSpec& spec, Wai
     if (child < 0) return failure("fork: {}", std::strerror(errno));
     return child;
   }
+  if (pipes) ::close(pipes->release_write);
   for (int fd : ns.fds)
     if (::setns(fd, 0) != 0) {
       std::string message = fmt::format("herd lab: joining the member's namespaces: {}\n", std::strerror(errno));
@@ -226,20 +262,24 @@ Result<pid_t> enter_and_fork(const ProcessId& holder, const SpawnSpec& spec, Wai
   pid_t command = ::fork();
   if (command < 0) ::_exit(126);
   if (command == 0) {
-    if (wait == Wait::report_pid) {
-      ::close(report_fd);
-      ::setsid();
-      int null = ::open("/dev/null", O_RDONLY);
-      if (null >= 0) ::dup2(null, 0);
-    }
+    if (pipes) daemon_parent(spec, output, *pipes);
     run_command(spec, output);
   }
-  if (wait == Wait::report_pid) {
+  if (pipes) {
     std::string line = fmt::format("P{}\n", command);
-    (void)!::write(report_fd, line.data(), line.size());
-    ::_exit(0);
+    (void)!::write(pipes->report_write, line.data(), line.size());
+    ::close(pipes->report_write);
+    ::close(pipes->release_read);
   }
   ::_exit(wait_exit_code(command));
+}
+
+// The one child of `parent` (read from the host's /proc), or 0.
+pid_t only_child(pid_t parent) {
+  auto text = read_file(fmt::format("/proc/{}/task/{}/children", parent, parent));
+  long long pid = 0;
+  if (!text || !parse_int(trim(*text), pid)) return 0;
+  return static_cast<pid_t>(pid);
 }
 
 }  // namespace
@@ -286,24 +326,34 @@ Result<ProcessId> start_holder(const HolderSpec& spec) {
   return id;
 }
 
-Result<pid_t> spawn_in(const ProcessId& holder, const SpawnSpec& spec) {
-  return enter_and_fork(holder, spec, Wait::for_exit, -1);
-}
+Result<pid_t> spawn_in(const ProcessId& holder, const SpawnSpec& spec) { return enter_and_fork(holder, spec, nullptr); }
 
 Result<ProcessId> start_daemon_in(const ProcessId& holder, const SpawnSpec& spec) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return failure("pipe: {}", std::strerror(errno));
-  auto child = enter_and_fork(holder, spec, Wait::report_pid, pipe_fds[1]);
-  ::close(pipe_fds[1]);
-  if (!child) {
-    ::close(pipe_fds[0]);
-    return child.error();
+  int report[2], release[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return failure("pipe: {}", std::strerror(errno));
+  if (::pipe2(release, O_CLOEXEC) != 0) {
+    ::close(report[0]);
+    ::close(report[1]);
+    return failure("pipe: {}", std::strerror(errno));
   }
-  Reported reported = read_reports(pipe_fds[0]);
-  ::close(pipe_fds[0]);
+  DaemonPipes pipes{report[1], release[0], release[1]};
+  auto child = enter_and_fork(holder, spec, &pipes);
+  ::close(report[1]);
+  ::close(release[0]);
+  pid_t daemon = 0;
+  Reported reported;
+  if (child) {
+    reported = read_reports(report[0]);  // EOF once G has forked the daemon
+    if (reported.pid > 0) daemon = only_child(reported.pid);
+  }
+  ::close(report[0]);
+  ::close(release[1]);  // releases G
+  if (!child) return child.error();
   int code = wait_exit_code(*child);
-  if (reported.pid <= 0) return failure("starting {} in the lab failed (exit {})", spec.argv[0], code);
-  return identify(reported.pid);
+  if (daemon <= 0)
+    return failure("starting {} in the lab failed (exit {}{})", spec.argv[0], code,
+                   reported.error.empty() ? "" : ", " + reported.error);
+  return identify(daemon);
 }
 
 }  // namespace herd::lab

@@ -1,6 +1,7 @@
 #include "lab/lab.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -64,9 +65,12 @@ class LabLock {
   int fd_;
 };
 
-// HERD_LAB_FAIL_AT=<step> makes `up` fail at that step, so tests can prove a failed
-// `up` removes what it made. Steps: network, frontend, dhcp, nodes, boot.
+// Fault injection for tests, at the steps network, frontend, dhcp, nodes and boot:
+// HERD_LAB_FAIL_AT=<step> makes `up` fail there (it must then remove what it made);
+// HERD_LAB_CRASH_AT=<step> kills herd there with SIGKILL (`down` must find the rest).
 Status injected_failure(const char* step) {
+  const char* crash = std::getenv("HERD_LAB_CRASH_AT");
+  if (crash && std::string_view(crash) == step) ::raise(SIGKILL);
   const char* wanted = std::getenv("HERD_LAB_FAIL_AT");
   if (wanted && std::string_view(wanted) == step) return failure("injected failure at step '{}' (HERD_LAB_FAIL_AT)", step);
   return {};
@@ -321,6 +325,11 @@ std::string default_labs_root() {
   return env && *env ? env : "/var/lib/herd/lab";
 }
 
+std::string default_lab_name() {
+  const char* env = std::getenv("HERD_LAB");
+  return env && *env ? env : "lab";
+}
+
 Status validate_lab_name(const std::string& name) {
   bool ok = !name.empty() && name.size() <= 12 && name[0] >= 'a' && name[0] <= 'z';
   for (char c : name) ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -341,8 +350,8 @@ Status validate_options(const LabOptions& o) {
                      o.subnet);
   long long hosts = static_cast<long long>(subnet->last_host()) - subnet->first_host() + 1;
   int limit = static_cast<int>(std::min<long long>(kMaxNodes, hosts - 2));  // the frontend and a spare
-  if (o.nodes < 1 || o.nodes > limit)
-    return bad_input("--nodes {}: a lab on {} has 1 to {} nodes", o.nodes, o.subnet, std::max(limit, 0));
+  if (limit < 1) return bad_input("--subnet '{}': too small for a frontend and a node", o.subnet);
+  if (o.nodes < 1 || o.nodes > limit) return bad_input("--nodes {}: a lab on {} has 1 to {} nodes", o.nodes, o.subnet, limit);
   return {};
 }
 

@@ -34,6 +34,8 @@ struct LabOptions {
 
 // $HERD_LAB_DIR, else /var/lib/herd/lab.
 std::string default_labs_root();
+// $HERD_LAB, else "lab".
+std::string default_lab_name();
 
 // bad_input naming the option when a name, node count or subnet is not acceptable.
 Status validate_lab_name(const std::string& name);

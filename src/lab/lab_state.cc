@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include "util/atomic_file.h"
 
 namespace herd::lab {
@@ -9,9 +11,16 @@ namespace {
 
 nlohmann::json to_json(const ProcessId& id) { return {{"pid", id.pid}, {"start_time", id.start_time}}; }
 
+// A recorded process; anything but a PID in 1..INT_MAX and a whole non-negative start
+// time reads as "none", so a damaged file can never name a process that is not ours.
 ProcessId process_from_json(const nlohmann::json& j) {
   if (!j.is_object()) return {};
-  return {j.value("pid", 0), j.value("start_time", uint64_t{0})};
+  auto pid = j.find("pid");
+  auto start = j.find("start_time");
+  if (pid == j.end() || start == j.end() || !pid->is_number_integer() || !start->is_number_unsigned()) return {};
+  auto pid_value = pid->get<long long>();
+  if (pid_value < 1 || pid_value > std::numeric_limits<pid_t>::max()) return {};
+  return {static_cast<pid_t>(pid_value), start->get<uint64_t>()};
 }
 
 nlohmann::json to_json(const MemberState& m) {
@@ -65,15 +74,20 @@ std::vector<std::string> LabState::namespaces() const {
 Result<LabState> load_state(const std::string& path) {
   auto text = read_file(path);
   if (!text) return text.error();
+  return parse_state(*text, path);
+}
+
+Result<LabState> parse_state(std::string_view text, const std::string& path) {
   try {
-    auto j = nlohmann::json::parse(*text);
+    auto j = nlohmann::json::parse(text);
     LabState s;
     s.name = j.at("name").get<std::string>();
     s.subnet = j.value("subnet", "");
     s.network = j.value("network", "");
     s.db_path = j.value("db_path", "");
-    auto dhcp = parse_dhcp_server(j.value("dhcp", "dnsmasq"));
-    if (!dhcp) return dhcp.error().with_context(path);
+    std::string dhcp_text = j.value("dhcp", "dnsmasq");
+    auto dhcp = parse_dhcp_server(dhcp_text);
+    if (!dhcp) return failure("{}: unknown DHCP server '{}'", path, dhcp_text);
     s.dhcp = *dhcp;
     s.switch_netns = j.value("switch_netns", "");
     if (j.contains("frontend")) s.frontend = member_from_json(j["frontend"]);

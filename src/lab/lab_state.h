@@ -41,6 +41,8 @@ struct LabState {
   std::vector<std::string> namespaces() const;
 };
 
+// Parses state.json text; `source` names it in errors. Malformed text is a failure.
+Result<LabState> parse_state(std::string_view text, const std::string& source);
 Result<LabState> load_state(const std::string& path);
 Status save_state(const std::string& path, const LabState& state);
 

@@ -67,10 +67,10 @@ Status kill_and_wait(const std::vector<ProcessId>& ids, int timeout_ms) {
   for (;;) {
     std::vector<pid_t> left;
     for (const auto& id : ids) {
-      if (!is_running(id)) continue;
-      // Our own child: reap it so it does not linger as a zombie.
-      if (::waitpid(id.pid, nullptr, WNOHANG) == id.pid) continue;
-      left.push_back(id.pid);
+      // Our own child (a zombie once killed): reap it so it does not linger. The start
+      // time is checked first so that another process's PID is never waited for.
+      if (process_start_time(id.pid) == id.start_time) (void)::waitpid(id.pid, nullptr, WNOHANG);
+      if (is_running(id)) left.push_back(id.pid);
     }
     if (left.empty()) return {};
     if (std::chrono::steady_clock::now() > deadline)
