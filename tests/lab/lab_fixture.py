@@ -12,29 +12,17 @@ that nothing is left on the host: no namespace, no process inside one, no mount.
 Needs root, as CI runs it.
 """
 import itertools
-import json
 import os
 import shutil
-import signal
 import subprocess
+import sys
 import tempfile
 import unittest
 
-HERD = os.environ.get("HERD", os.path.join(os.path.dirname(__file__), "../../build/herd"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from herd_cli import HERD, Result  # noqa: E402  (the CLI tests' runner and result)
+
 _serial = itertools.count()
-
-
-class Result:
-    def __init__(self, proc):
-        self.code = proc.returncode
-        self.out = proc.stdout
-        self.err = proc.stderr
-
-    def json(self):
-        return json.loads(self.out)
-
-    def __repr__(self):
-        return f"exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}"
 
 
 def netns_inode(name):
