@@ -21,6 +21,8 @@ void add_inventory_command(CLI::App& app, Context& context);
 void add_report_command(CLI::App& app, Context& context);
 void add_sync_command(CLI::App& app, Context& context);
 void add_lab_command(CLI::App& app, Context& context);
+void add_store_command(CLI::App& app, Context& context);
+void add_track_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   herd::cli::add_sync_command(app, context);
   herd::cli::add_inventory_command(app, context);
   herd::cli::add_lab_command(app, context);
+  herd::cli::add_store_command(app, context);
+  herd::cli::add_track_command(app, context);
   herd::cli::add_completion_command(app, context);
 
   try {

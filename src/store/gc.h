@@ -1,0 +1,40 @@
+// `herd store gc`: removes objects no ref reaches, safely while writers are active.
+// An unreachable object survives while its file is younger than the grace period: a
+// writer's put() writes or freshens (sets the mtime of) every object of its session, and
+// must point a ref at them within the grace period. Refs are read under the refs lock;
+// an object is moved aside, its age checked again, and only then deleted, so a put()
+// that freshens it at the same moment either wins or finds it gone and writes it again.
+// See docs/store-format.md, "gc".
+#pragma once
+
+#include <cstdint>
+
+#include "store/object_store.h"
+#include "store/refs.h"
+
+namespace herd::store {
+
+// Like git's gc.pruneExpire: longer than any writer's session (first put to ref update).
+inline constexpr int64_t kDefaultGraceSeconds = 3600;
+
+struct GcOptions {
+  int64_t grace_seconds = kDefaultGraceSeconds;  // 0: remove every unreachable object (no writers!)
+  bool dry_run = false;                          // count, remove nothing
+};
+
+struct GcReport {
+  uint64_t objects = 0;    // published objects examined
+  uint64_t reachable = 0;  // kept: a ref reaches them
+  uint64_t young = 0;      // kept: unreachable but younger than the grace period
+  uint64_t removed = 0;    // removed (dry run: would be)
+  uint64_t removed_bytes = 0;
+  uint64_t temp_removed = 0;  // old files of killed writers in tmp/
+  uint64_t restored = 0;      // objects a killed gc had moved aside, put back
+};
+
+// Fails, removing nothing, when something refs reach is missing or corrupt (the objects
+// below it are unknown; run fsck), or when refs cannot be read. Removal errors name the
+// object and file.
+Result<GcReport> gc(ObjectStore& store, const Refs& refs, const GcOptions& options = {});
+
+}  // namespace herd::store

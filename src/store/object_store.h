@@ -1,0 +1,111 @@
+// The object store: immutable objects named by the SHA-256 of their type and payload,
+// kept zstd-compressed (raw when that does not pay) one file each under
+// objects/<2 hex>/<62 hex>, and verified against their name on every read.
+// The on-disk format is in docs/store-format.md; that document is the reference.
+//
+// Durability: put() stages a new object in tmp/ without fsync; sync() makes every staged
+// object durable (syncfs), renames them into objects/ and syncs again. So a file under
+// objects/ always had its whole content on disk before it got its name, and a crash
+// leaves torn files only in tmp/. Call sync() before a ref points at new objects;
+// objects still staged when the last copy of an ObjectStore goes are deleted.
+//
+// Thread-safety: one ObjectStore may be used by one thread. Copies share its staged
+// objects (sync() on any copy publishes them all), so an ObjectStore and its copies
+// count as one: give each thread its own open(). Several processes may use one store
+// folder at once (objects are published by atomic renames of content-named files; refs
+// use their own lock, see refs.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/hash.h"
+#include "util/result.h"
+
+namespace herd::store {
+
+enum class ObjectType : uint8_t {
+  blob = 1,      // file content, or one chunk of a large file
+  chunks = 2,    // a large file: its chunks' hashes and sizes, in order (see file_content.h)
+  tree = 3,      // a folder: sorted entries (see tree.h)
+  snapshot = 4,  // a checkpoint or image revision (see snapshot.h)
+};
+const char* object_type_name(ObjectType type);
+
+struct Object {
+  ObjectType type = ObjectType::blob;
+  std::string payload;
+};
+
+// The name an object of `type` with `payload` gets (what put() returns), computed
+// without storing it.
+Hash object_hash(ObjectType type, std::string_view payload);
+
+// The store format version this herd writes and the newest it reads (the `format` file).
+inline constexpr int kStoreFormatVersion = 1;
+// The largest payload an object may have; put() refuses larger ones, get() reports a
+// header claiming more as corrupt.
+inline constexpr uint64_t kMaxPayloadSize = 256ull << 20;
+
+// What insert() did.
+struct PutResult {
+  Hash hash;
+  bool added = false;  // false: the store (or this writer's staged set) had it already
+};
+
+// The store folder herd uses when not told otherwise: $HERD_STORE, else /var/lib/herd/store.
+std::string default_store_root();
+
+namespace detail {
+struct Session;  // a writer's staged objects (object_store.cc)
+}
+
+class ObjectStore {
+ public:
+  // Opens the store at `root` (a folder made by init). Fails naming the folder if it is
+  // not a herd store or its format version is newer than this herd knows.
+  static Result<ObjectStore> open(const std::string& root);
+  // Creates the folder layout (idempotent) and opens it.
+  static Result<ObjectStore> init(const std::string& root);
+
+  const std::string& root() const { return root_; }
+
+  // Stores an object; storing one that exists already is a cheap no-op. Returns its name.
+  // A new object is staged: visible to this store and its copies at once, durable and
+  // visible to other processes after sync(). Fails naming the object and file.
+  Result<Hash> put(ObjectType type, std::string_view payload);
+  // put(), also saying whether the object was new.
+  Result<PutResult> insert(ObjectType type, std::string_view payload);
+  // Makes every staged object durable and publishes it under objects/ (see above); a
+  // no-op when nothing is staged. On failure the objects stay staged and sync() may be
+  // retried. put() calls it by itself when many objects (or old ones) are staged.
+  Status sync();
+  // Whether the object is present (not verified).
+  bool has(const Hash& hash) const;
+  // Reads, decompresses and verifies an object. A missing object and a corrupt one
+  // (hash mismatch, bad compression, bad header) are failures naming the hash and file.
+  Result<Object> get(const Hash& hash) const;
+  // Reads an object that must be of `type`.
+  Result<std::string> get(const Hash& hash, ObjectType type) const;
+  // Every published object, in no particular order (staged ones are not listed).
+  Result<std::vector<Hash>> list() const;
+  // Removes one object (for gc and fsck --remove-corrupt); a missing one is fine.
+  Status remove(const Hash& hash);
+  // The file an object lives in.
+  std::string object_path(const Hash& hash) const;
+  // The object's type from its header, unverified (gc uses it to tell a file's blob from
+  // its chunks without reading the blob). Fails naming the hash and file.
+  Result<ObjectType> peek_type(const Hash& hash) const;
+
+ private:
+  explicit ObjectStore(std::string root) : root_(std::move(root)) {}
+  std::string root_;
+  // Shared by copies; its destructor deletes objects still staged (never synced).
+  std::shared_ptr<detail::Session> session_;
+};
+
+}  // namespace herd::store

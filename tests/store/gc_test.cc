@@ -1,0 +1,137 @@
+// gc removes exactly the unreachable objects older than the grace period, and leaves
+// the store passing fsck.
+#include <filesystem>
+
+#include "graph_fixture.h"
+#include "store/fsck.h"
+#include "store/gc.h"
+
+namespace herd::store::testing {
+namespace {
+
+constexpr int64_t kHour = 3600;
+
+class Gc : public StoreTest {
+ protected:
+  void age_all_objects(int64_t seconds) {
+    for (const Hash& h : must(store.list())) age_file(store.object_path(h), seconds);
+  }
+  GcReport run(int64_t grace = kHour, bool dry_run = false) {
+    GcOptions options;
+    options.grace_seconds = grace;
+    options.dry_run = dry_run;
+    return must(gc(store, refs, options));
+  }
+};
+
+TEST_F(Gc, KeepsReachableAndYoungRemovesOldUnreachable) {
+  auto packages = must(store_bytes(store, "pkg list"));
+  auto first = build_snapshot(store, refs, "nodes/a/checkpoints", 1, {}, {{"packages", packages.hash.hex()}});
+  build_snapshot(store, refs, "nodes/a/checkpoints", 2, {first.snapshot}, {}, first.snapshot);
+  auto abandoned = build_snapshot(store, refs, "scratch", 3);
+  ASSERT_TRUE(refs.remove("scratch", abandoned.snapshot));
+  size_t total = must(store.list()).size();
+
+  // Everything is young: nothing goes.
+  auto young = run();
+  EXPECT_EQ(young.removed, 0u);
+  EXPECT_EQ(young.objects, total);
+  EXPECT_GT(young.young, 0u);
+
+  age_all_objects(2 * kHour);
+  Hash fresh_garbage = must(store.put(ObjectType::blob, "written a moment ago"));
+  ASSERT_TRUE(store.sync());
+
+  auto dry = run(kHour, true);
+  EXPECT_GT(dry.removed, 0u);
+  EXPECT_EQ(must(store.list()).size(), total + 1) << "a dry run removes nothing";
+
+  auto report = run();
+  EXPECT_EQ(report.removed, dry.removed);
+  EXPECT_EQ(report.young, 1u);
+  EXPECT_TRUE(store.has(fresh_garbage));
+  EXPECT_FALSE(store.has(abandoned.snapshot));
+  EXPECT_FALSE(store.has(abandoned.root_tree));
+  EXPECT_FALSE(store.has(abandoned.file_contents[0]));
+  EXPECT_TRUE(store.has(first.snapshot)) << "a parent is reachable";
+  EXPECT_TRUE(store.has(packages.hash)) << "metadata objects are reachable";
+  for (const Hash& c : first.file_contents)
+    for (const Hash& h : must(content_objects(store, c))) EXPECT_TRUE(store.has(h));
+  EXPECT_EQ(report.reachable + report.young, must(store.list()).size());
+
+  auto after = must(fsck(store, refs));
+  EXPECT_TRUE(after.ok()) << ::testing::PrintToString(after.problems);
+  EXPECT_EQ(after.reachable + 1, after.objects);
+}
+
+// put() of an object that exists freshens it: a checkpoint reusing an old unreachable
+// object keeps it alive until its ref is written.
+TEST_F(Gc, PutFreshensExistingObjects) {
+  Hash h = must(store.put(ObjectType::blob, "old but about to be reused"));
+  ASSERT_TRUE(store.sync());
+  age_file(store.object_path(h), 2 * kHour);
+  ObjectStore writer = must(ObjectStore::open(root));
+  EXPECT_FALSE(must(writer.insert(ObjectType::blob, "old but about to be reused")).added);
+  EXPECT_EQ(run().removed, 0u);
+  EXPECT_TRUE(store.has(h));
+  age_file(store.object_path(h), 2 * kHour);
+  EXPECT_EQ(run().removed, 1u);
+  EXPECT_FALSE(store.has(h));
+}
+
+TEST_F(Gc, RefusesWhenSomethingReachableIsMissing) {
+  auto built = build_snapshot(store, refs, "images/base", 7);
+  Hash loose = must(store.put(ObjectType::blob, "unreachable"));
+  ASSERT_TRUE(store.sync());
+  age_all_objects(2 * kHour);
+  ASSERT_TRUE(store.remove(built.sub_tree));
+  GcOptions options;
+  auto result = gc(store, refs, options);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("nothing removed"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find(built.sub_tree.hex()), std::string::npos) << result.error().message;
+  EXPECT_TRUE(store.has(loose));
+  EXPECT_TRUE(store.has(built.file_contents[2])) << "below the missing tree: unknown, so kept";
+}
+
+TEST_F(Gc, CleansTemporaryFilesAndRestoresAKilledGcsTrash) {
+  Hash kept = must(store.put(ObjectType::blob, "reachable"));
+  ASSERT_TRUE(store.sync());
+  Snapshot s;
+  s.tree = must(store.put(ObjectType::tree, encode_tree(Tree{{file_entry("f", StoredContent{kept, 9, 0})}})));
+  Hash snap = must(store.put(ObjectType::snapshot, encode_snapshot(s)));
+  ASSERT_TRUE(store.sync());
+  ASSERT_TRUE(refs.compare_and_swap("r", std::nullopt, snap));
+
+  // A killed writer's old and recent staged files.
+  std::filesystem::create_directories(root + "/tmp/w-1-dead");
+  std::string old_file = root + "/tmp/w-1-dead/" + sha256("old").hex();
+  std::string new_file = root + "/tmp/w-1-dead/" + sha256("new").hex();
+  ASSERT_TRUE(write_file_atomically(old_file, "partial"));
+  ASSERT_TRUE(write_file_atomically(new_file, "partial"));
+  age_file(old_file, 2 * kHour);
+  // A killed gc had moved a reachable object aside.
+  std::filesystem::create_directories(root + "/tmp/gc-1-dead");
+  std::string aside = root + "/tmp/gc-1-dead/" + kept.hex();
+  ASSERT_EQ(::rename(store.object_path(kept).c_str(), aside.c_str()), 0);
+
+  auto report = run();
+  EXPECT_EQ(report.temp_removed, 1u);
+  EXPECT_EQ(report.restored, 1u);
+  EXPECT_FALSE(std::filesystem::exists(old_file));
+  EXPECT_TRUE(std::filesystem::exists(new_file));
+  EXPECT_FALSE(std::filesystem::exists(root + "/tmp/gc-1-dead"));
+  EXPECT_TRUE(store.get(kept));
+  EXPECT_TRUE(must(fsck(store, refs)).ok());
+}
+
+TEST_F(Gc, NegativeGraceIsBadInput) {
+  GcOptions options;
+  options.grace_seconds = -1;
+  auto result = gc(store, refs, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::bad_input);
+}
+
+}  // namespace
+}  // namespace herd::store::testing
