@@ -12,7 +12,9 @@
 namespace herd::store {
 
 inline constexpr size_t kObjectHeaderSize = 16;
-inline constexpr int kCompressionLevel = 3;
+// zstd level 1: on 8-16 KiB pieces of text it compresses about as well as level 3 (ratio
+// 2.50 against 2.52 on bench/track's text) at 1.7 times the speed.
+inline constexpr int kCompressionLevel = 1;
 
 enum class Encoding : uint8_t { raw = 0, zstd = 1 };
 
@@ -22,10 +24,17 @@ struct ObjectHeader {
   uint64_t size = 0;  // payload bytes
 };
 
+// An object file as two pieces to write one after the other.
+struct EncodedObject {
+  std::string_view header;
+  std::string_view body;  // the payload itself when raw
+  size_t size() const { return header.size() + body.size(); }
+};
+
 // The header and body of `payload`'s file, zstd-compressed when that saves at least 1/32.
-// The returned view points into a per-thread buffer, valid until the next call on this
-// thread (or release_object_file_buffer()).
-std::string_view encode_object_file(ObjectType type, std::string_view payload);
+// The views point into a per-thread buffer (valid until the next call on this thread or
+// release_object_file_buffer()) and into `payload`.
+EncodedObject encode_object_file(ObjectType type, std::string_view payload);
 // Frees that buffer if an unusually large object grew it.
 void release_object_file_buffer();
 

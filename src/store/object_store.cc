@@ -39,7 +39,7 @@ std::string random_hex(int digits) {
   return out;
 }
 
-// Writes all of `iov` (two pieces at most) to fd.
+// Writes `a` then `b` to fd.
 bool write_pieces(int fd, std::string_view a, std::string_view b) {
   while (!a.empty() || !b.empty()) {
     iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
@@ -255,7 +255,7 @@ Result<PutResult> ObjectStore::insert(ObjectType type, std::string_view payload)
   if (::utimensat(AT_FDCWD, final_path.c_str(), nullptr, 0) == 0) return PutResult{hash, false};
   if (errno != ENOENT && ::access(final_path.c_str(), F_OK) == 0) return PutResult{hash, false};
 
-  std::string_view file = encode_object_file(type, payload);
+  EncodedObject file = encode_object_file(type, payload);
   std::string staged_path = s.path(hash);
   int fd = -1;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
@@ -272,7 +272,7 @@ Result<PutResult> ObjectStore::insert(ObjectType type, std::string_view payload)
     }
   }
   if (fd < 0) return failure("object {}: cannot create {}: {}", hash.hex(), staged_path, errno_text(errno));
-  bool written = write_pieces(fd, file, {});
+  bool written = write_pieces(fd, file.header, file.body);
   int saved = errno;
   if (::close(fd) != 0 && written) {
     written = false;

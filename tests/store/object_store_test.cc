@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "store/object_file.h"
 #include "store/object_store.h"
 #include "store_fixture.h"
 
@@ -154,6 +155,20 @@ TEST_F(StoreTest, CompressesOnlyWhenItPays) {
   EXPECT_EQ(noise_file.size(), noise.size() + 16);
   EXPECT_EQ(must(store.get(t, ObjectType::blob)), text);
   EXPECT_EQ(must(store.get(n, ObjectType::blob)), noise);
+}
+
+TEST(ObjectFile, EncodeDecodeRoundTrip) {
+  for (size_t size : {size_t{0}, size_t{1}, size_t{1023}, size_t{1024}, size_t{4096}, size_t{4097}, size_t{70000}})
+    for (const std::string& payload : {text_bytes(size, size), random_bytes(size, size), std::string(size, 'z')}) {
+      auto encoded = encode_object_file(ObjectType::tree, payload);
+      std::string file = std::string(encoded.header) + std::string(encoded.body);
+      EXPECT_EQ(file.size(), encoded.size());
+      auto decoded = decode_object_file(file, object_hash(ObjectType::tree, payload));
+      ASSERT_TRUE(decoded) << size << ": " << decoded.error().message;
+      EXPECT_EQ(decoded->type, ObjectType::tree);
+      EXPECT_EQ(decoded->payload, payload);
+      EXPECT_FALSE(decode_object_file(file, object_hash(ObjectType::blob, payload))) << "the type is part of the name";
+    }
 }
 
 TEST_F(StoreTest, RefusesOversizedPayloads) {
