@@ -57,36 +57,14 @@ int compare_part(std::string_view a, std::string_view b) {
   return 0;
 }
 
-struct Version {
-  long long epoch = 0;
-  std::string_view upstream, revision;
-};
-
-Version split_version(std::string_view v) {
-  Version out;
-  size_t colon = v.find(':');
-  if (colon != std::string_view::npos) {
-    long long e = 0;
-    if (parse_int(v.substr(0, colon), e)) out.epoch = e;
-    v.remove_prefix(colon + 1);
-  }
-  size_t dash = v.rfind('-');
-  if (dash != std::string_view::npos) {
-    out.revision = v.substr(dash + 1);
-    v = v.substr(0, dash);
-  }
-  out.upstream = v;
-  return out;
-}
-
 }  // namespace
 
 int dpkg_compare_versions(std::string_view a, std::string_view b) {
-  Version va = split_version(a), vb = split_version(b);
+  EpochVersion va = split_epoch_version(a), vb = split_epoch_version(b);
   if (va.epoch != vb.epoch) return va.epoch < vb.epoch ? -1 : 1;
-  int r = compare_part(va.upstream, vb.upstream);
+  int r = compare_part(va.version, vb.version);
   if (r) return r < 0 ? -1 : 1;
-  r = compare_part(va.revision, vb.revision);
+  r = compare_part(va.release, vb.release);
   return r < 0 ? -1 : r > 0 ? 1 : 0;
 }
 

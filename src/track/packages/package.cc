@@ -111,4 +111,21 @@ std::unique_ptr<PackageBackend> detect_backend(int root_fd) {
   return nullptr;
 }
 
+EpochVersion split_epoch_version(std::string_view v) {
+  EpochVersion out;
+  size_t colon = v.find(':');
+  if (colon != std::string_view::npos) {
+    long long e = 0;
+    if (parse_int(v.substr(0, colon), e)) out.epoch = e;
+    v.remove_prefix(colon + 1);
+  }
+  size_t dash = v.rfind('-');
+  if (dash != std::string_view::npos) {
+    out.release = v.substr(dash + 1);
+    v = v.substr(0, dash);
+  }
+  out.version = v;
+  return out;
+}
+
 }  // namespace herd::track

@@ -31,6 +31,15 @@ struct PackageList {
 std::string encode_packages(const PackageList& list);
 // Bad text is bad_input naming `what`.
 Result<PackageList> decode_packages(std::string_view text, const std::string& what);
+// A version string "[epoch:]version[-release]" cut into its parts, as dpkg and rpm both
+// write it: the epoch defaults to 0, the release (dpkg: revision) is after the last '-'.
+// The views point into the text given.
+struct EpochVersion {
+  long long epoch = 0;
+  std::string_view version, release;
+};
+EpochVersion split_epoch_version(std::string_view text);
+
 // Sorts by (name, arch, version) and drops later duplicates of a (name, arch).
 void sort_packages(std::vector<Package>& packages);
 

@@ -18,28 +18,6 @@ bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)); }
 bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)); }
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)); }
 
-struct Evr {
-  long long epoch = 0;
-  std::string_view version, release;
-};
-
-Evr split_evr(std::string_view v) {
-  Evr out;
-  size_t colon = v.find(':');
-  if (colon != std::string_view::npos) {
-    long long e = 0;
-    if (parse_int(v.substr(0, colon), e)) out.epoch = e;
-    v.remove_prefix(colon + 1);
-  }
-  size_t dash = v.rfind('-');
-  if (dash != std::string_view::npos) {
-    out.release = v.substr(dash + 1);
-    v = v.substr(0, dash);
-  }
-  out.version = v;
-  return out;
-}
-
 }  // namespace
 
 int rpm_compare_segments(std::string_view a, std::string_view b) {
@@ -88,7 +66,7 @@ int rpm_compare_segments(std::string_view a, std::string_view b) {
 }
 
 int rpm_compare_versions(std::string_view a, std::string_view b) {
-  Evr ea = split_evr(a), eb = split_evr(b);
+  EpochVersion ea = split_epoch_version(a), eb = split_epoch_version(b);
   if (ea.epoch != eb.epoch) return ea.epoch < eb.epoch ? -1 : 1;
   if (int r = rpm_compare_segments(ea.version, eb.version)) return r;
   return rpm_compare_segments(ea.release, eb.release);
