@@ -246,16 +246,23 @@ Result<PutResult> ObjectStore::insert(ObjectType type, std::string_view payload)
   if (payload.size() > kMaxPayloadSize)
     return bad_input("cannot store a {} of {} bytes: objects hold at most {}", object_type_name(type), payload.size(), kMaxPayloadSize);
   Hash hash = object_hash(type, payload);
+  if (has_staged_or_freshened(hash)) return PutResult{hash, false};
+  EncodedObject file = encode_object_file(type, payload);
+  auto result = stage(hash, file.header, file.body);
+  release_object_file_buffer();  // `file` is not used after this
+  return result;
+}
+
+Result<PutResult> ObjectStore::insert_encoded(const Hash& hash, std::string_view file) {
+  auto object = decode_object_file(file, hash);
+  if (!object) return bad_input("object {}: the bytes given are not that object: {}", hash.hex(), object.error().message);
+  if (has_staged_or_freshened(hash)) return PutResult{hash, false};
+  return stage(hash, file.substr(0, kObjectHeaderSize), file.substr(kObjectHeaderSize));
+}
+
+Result<PutResult> ObjectStore::stage(const Hash& hash, std::string_view header, std::string_view body) {
   if (!session_ || session_->pid != ::getpid()) session_ = std::make_shared<detail::Session>(root_);
   detail::Session& s = *session_;
-  if (s.staged.count(hash)) return PutResult{hash, false};
-
-  // Present already: freshen its mtime so a concurrent gc keeps it (see gc.h).
-  std::string final_path = object_path(hash);
-  if (::utimensat(AT_FDCWD, final_path.c_str(), nullptr, 0) == 0) return PutResult{hash, false};
-  if (errno != ENOENT && ::access(final_path.c_str(), F_OK) == 0) return PutResult{hash, false};
-
-  EncodedObject file = encode_object_file(type, payload);
   std::string staged_path = s.path(hash);
   int fd = -1;
   for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
@@ -272,14 +279,13 @@ Result<PutResult> ObjectStore::insert(ObjectType type, std::string_view payload)
     }
   }
   if (fd < 0) return failure("object {}: cannot create {}: {}", hash.hex(), staged_path, errno_text(errno));
-  bool written = write_pieces(fd, file.header, file.body);
+  bool written = write_pieces(fd, header, body);
   int saved = errno;
   if (::close(fd) != 0 && written) {
     written = false;
     saved = errno;
   }
-  size_t file_size = file.size();
-  release_object_file_buffer();  // `file` is not used after this
+  size_t file_size = header.size() + body.size();
   if (!written) {
     ::unlink(staged_path.c_str());
     return failure("object {}: cannot write {}: {}", hash.hex(), staged_path, errno_text(saved));
@@ -333,6 +339,27 @@ Status ObjectStore::sync() {
 bool ObjectStore::has(const Hash& hash) const {
   if (session_ && session_->staged.count(hash)) return true;
   return ::access(object_path(hash).c_str(), F_OK) == 0;
+}
+
+bool ObjectStore::has_staged_or_freshened(const Hash& hash) {
+  if (session_ && session_->pid == ::getpid() && session_->staged.count(hash)) return true;
+  // Present already: freshen its mtime so a concurrent gc keeps it (see gc.h).
+  std::string final_path = object_path(hash);
+  if (::utimensat(AT_FDCWD, final_path.c_str(), nullptr, 0) == 0) return true;
+  return errno != ENOENT && ::access(final_path.c_str(), F_OK) == 0;
+}
+
+Result<std::string> ObjectStore::read_encoded(const Hash& hash) const {
+  std::string file;
+  std::string path = object_path(hash);
+  int e = ENOENT;
+  if (session_ && session_->staged.count(hash)) e = read_whole(session_->path(hash), file);
+  if (e == ENOENT) e = read_whole(path, file);
+  if (e == ENOENT) return failure("object {} is missing ({})", hash.hex(), path);
+  if (e != 0) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(e));
+  auto object = decode_object_file(file, hash);
+  if (!object) return failure("object {} ({}) is corrupt: {}", hash.hex(), path, object.error().message);
+  return file;
 }
 
 Result<Object> ObjectStore::get(const Hash& hash) const {

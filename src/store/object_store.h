@@ -91,6 +91,13 @@ class ObjectStore {
   Result<Object> get(const Hash& hash) const;
   // Reads an object that must be of `type`.
   Result<std::string> get(const Hash& hash, ObjectType type) const;
+  // The object's file bytes exactly as stored (16-byte header + raw or zstd body), after
+  // verifying them against `hash`: what the server sends and a client stores as is.
+  Result<std::string> read_encoded(const Hash& hash) const;
+  // Stores an object given as its file bytes (what read_encoded returns, e.g. from another
+  // store): decoded and verified against `hash` first, then staged unchanged like put().
+  // Bytes that are not the object `hash` are bad_input naming it; nothing is stored.
+  Result<PutResult> insert_encoded(const Hash& hash, std::string_view file);
   // Every published object, in no particular order (staged ones are not listed).
   Result<std::vector<Hash>> list() const;
   // Removes one object (for gc and fsck --remove-corrupt); a missing one is fine.
@@ -103,6 +110,10 @@ class ObjectStore {
 
  private:
   explicit ObjectStore(std::string root) : root_(std::move(root)) {}
+  // Stages `file` (the header and body of object `hash`) unless the store has it.
+  Result<PutResult> stage(const Hash& hash, std::string_view header, std::string_view body);
+  // Whether `hash` is staged by this writer or published (then its mtime is refreshed).
+  bool has_staged_or_freshened(const Hash& hash);
   std::string root_;
   // Shared by copies; its destructor deletes objects still staged (never synced).
   std::shared_ptr<detail::Session> session_;

@@ -66,6 +66,40 @@ TEST_F(StoreTest, PutGetHas) {
   EXPECT_EQ(must(store.get(empty, ObjectType::blob)), "");
 }
 
+TEST_F(StoreTest, EncodedBytesMoveBetweenStoresUnchanged) {
+  std::string text(50000, 'x');
+  for (size_t i = 0; i < text.size(); i += 7) text[i] = char('a' + i % 26);
+  Hash h = must(store.put(ObjectType::blob, text));
+  std::string file = must(store.read_encoded(h));
+  ASSERT_TRUE(store.sync());
+  EXPECT_EQ(file, read_raw(store.object_path(h)));
+
+  herd::testing::TempDir other_dir;
+  ObjectStore other = must(ObjectStore::init(other_dir.file("other")));
+  auto first = must(other.insert_encoded(h, file));
+  EXPECT_TRUE(first.added);
+  EXPECT_FALSE(must(other.insert_encoded(h, file)).added);
+  ASSERT_TRUE(other.sync());
+  EXPECT_EQ(read_raw(other.object_path(h)), file);
+  EXPECT_EQ(must(other.get(h, ObjectType::blob)), text);
+
+  // Bytes of another object, or damaged ones, are refused by name and not stored.
+  Hash wanted = object_hash(ObjectType::blob, "something else");
+  auto wrong = other.insert_encoded(wanted, file);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().kind, ErrorKind::bad_input);
+  EXPECT_NE(wrong.error().message.find(wanted.hex()), std::string::npos);
+  std::string damaged = file;
+  damaged[damaged.size() / 2] ^= 1;
+  Hash fresh = must(store.put(ObjectType::blob, "fresh"));
+  EXPECT_FALSE(other.insert_encoded(fresh, damaged));
+  EXPECT_FALSE(other.insert_encoded(fresh, ""));
+  ASSERT_TRUE(other.sync());
+  EXPECT_FALSE(other.has(wanted));
+  EXPECT_FALSE(other.has(fresh));
+  EXPECT_FALSE(other.read_encoded(wanted));
+}
+
 TEST_F(StoreTest, MissingObjectIsNamed) {
   Hash h = object_hash(ObjectType::blob, "never stored");
   EXPECT_FALSE(store.has(h));
