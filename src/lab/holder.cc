@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "util/atomic_file.h"
 #include "util/text.h"
@@ -71,6 +72,14 @@ void switch_root(const RootLayers& layers) {
       fmt::format("lowerdir={},upperdir={},workdir={},volatile", layers.lower, layers.upper, layers.work);
   mount_or_die("overlay", layers.mountpoint, "overlay", 0, options.c_str());
   const std::string& root = layers.mountpoint;
+  for (const auto& bind : layers.read_only) {
+    std::string target = root + bind.target;
+    std::error_code ec;
+    std::filesystem::create_directories(target, ec);
+    check(!ec, "mkdir " + target);
+    mount_or_die(bind.source.c_str(), target, nullptr, MS_BIND);
+    mount_or_die(bind.source.c_str(), target, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV);
+  }
   mount_or_die("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
   mount_or_die("sysfs", root + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
   mount_or_die("tmpfs", root + "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=64m");

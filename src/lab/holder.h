@@ -17,13 +17,15 @@ namespace herd::lab {
 
 // A node's root: `lower` (read-only, shared) under `upper` (the node's own changes),
 // mounted with overlayfs at `mountpoint` and made the member's root by pivot_root.
-struct RootLayers {
-  std::string lower, upper, work, mountpoint;
-};
-
 // `source` shown at `target`, in the member's mount namespace only.
 struct BindMount {
   std::string source, target;
+};
+
+struct RootLayers {
+  std::string lower, upper, work, mountpoint;
+  // Host folders shown read-only at these paths of the node's root (made if missing).
+  std::vector<BindMount> read_only;
 };
 
 struct HolderSpec {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "lab/frontend_files.h"
+#include "lab/herd_bundle.h"
 #include "lab/holder.h"
 #include "lab/lab_inventory.h"
 #include "lab/network.h"
@@ -172,7 +173,7 @@ Status start_nodes(LabState& state, const std::string& dir, const std::string& r
     HolderSpec spec;
     spec.netns = node.netns;
     spec.hostname = node.name;
-    spec.root = RootLayers{rootfs, ndir + "/upper", ndir + "/work", ndir + "/root"};
+    spec.root = RootLayers{rootfs, ndir + "/upper", ndir + "/work", ndir + "/root", {{dir + "/herd", kNodeHerdDir}}};
     spec.log = ndir + "/console.log";
     auto holder = start_holder(spec);
     if (!holder) return holder.error();
@@ -309,6 +310,7 @@ Result<LabState> up_locked(inventory::Inventory& inv, const LabOptions& o, const
   HERD_CHECK(start_dhcp(state, files, dir));
   HERD_CHECK(injected_failure("dhcp"));
 
+  HERD_CHECK(make_herd_bundle(dir + "/herd"));
   progress(fmt::format("starting {} nodes", state.nodes.size()));
   HERD_CHECK(start_nodes(state, dir, *rootfs));
   HERD_CHECK(injected_failure("nodes"));

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "lab/herd_bundle.h"
 #include "util/atomic_file.h"
 #include "util/subprocess.h"
 #include "util/text.h"
@@ -122,6 +123,7 @@ Status write_node_layer(const std::string& lower, const std::string& upper, cons
   HERD_CHECK(put(lower, upper, "/etc/ssh/sshd_config.d/herd-lab.conf", kSshdConfig, 0644));
   HERD_CHECK(put(lower, upper, "/root/.ssh/authorized_keys", layer.authorized_key + "\n", 0600));
   HERD_CHECK(put(lower, upper, "/usr/local/sbin/herd-lab-dhcp", kDhcpScript, 0755));
+  HERD_CHECK(put(lower, upper, "/usr/bin/herd", herd_wrapper_script(), 0755));
   return put(lower, upper, kBootScript, kBootScriptText, 0755);
 }
 

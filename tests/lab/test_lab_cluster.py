@@ -71,6 +71,15 @@ class LabClusterTest(LabTestCase):
             roots.add(tuple(files))
         self.assertFalse(os.path.exists("/root/mine-compute-0-0"), "a node's files stay in its root")
 
+    def test_every_node_runs_this_herd_from_a_read_only_bundle(self):
+        version = self.lab.ok("--version").out.strip()
+        for node in self.lab.node_names():
+            r = self.lab.exec(node, "herd", "--version")
+            self.assertEqual((r.code, r.out.strip()), (0, version), r)
+            r = self.lab.exec(node, "sh", "-c", "touch /usr/lib/herd/planted")
+            self.assertNotEqual(r.code, 0, "a node could write into the shared herd bundle")
+            self.assertIn("Read-only", r.err)
+
     def test_host_network_namespace_has_no_lab_address_or_route(self):
         with open("/proc/net/fib_trie") as f:
             self.assertNotIn("198.51.100.", f.read())
