@@ -23,6 +23,13 @@ void add_sync_command(CLI::App& app, Context& context);
 void add_lab_command(CLI::App& app, Context& context);
 void add_store_command(CLI::App& app, Context& context);
 void add_track_command(CLI::App& app, Context& context);
+// Adds init, push, pull and agent to the `track` noun: call after add_track_command.
+void add_track_remote_command(CLI::App& app, Context& context);
+// Adds `compare` to the `track` noun: call after add_track_command.
+void add_track_compare_command(CLI::App& app, Context& context);
+void add_pkg_command(CLI::App& app, Context& context);
+void add_serve_command(CLI::App& app, Context& context);
+void add_token_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -10,6 +11,7 @@
 #include "cli/table.h"
 #include "inventory/new_cluster.h"
 #include "lab/lab.h"
+#include "server/pki.h"
 
 namespace herd::cli {
 namespace {
@@ -47,19 +49,36 @@ inventory::Inventory& lab_inventory(Context& context, const lab::LabOptions& o) 
   return inv;
 }
 
+// The frontend's herd serve: this herd, on this inventory and its PKI (made now, as
+// `herd init` would, when the inventory has none yet).
+std::vector<std::string> lab_serve_command(Context& context, inventory::Inventory& inv) {
+  std::string pki = server::default_pki_dir(context.db_path);
+  if (!server::check_pki(pki)) {
+    unwrap(server::create_pki(pki, unwrap(server::frontend_identity(inv))));
+    notice("created the cluster's PKI in {}", pki);
+  }
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail(failure("cannot find the running herd binary (/proc/self/exe): {}", ec.message()));
+  return {self.string(), "--db", context.db_path, "serve", "--pki", pki};
+}
+
 void run_up(Context& context, LabCommand& c) {
   c.options.dhcp = unwrap(lab::parse_dhcp_server(c.dhcp));
   unwrap(lab::validate_options(c.options));
   require_root();
   c.options.db_path = context.db_path;
   auto started = std::chrono::steady_clock::now();
-  auto state = unwrap(lab::lab_up(lab_inventory(context, c.options), c.options, terminal_progress()));
+  auto& inv = lab_inventory(context, c.options);
+  c.options.serve_command = lab_serve_command(context, inv);
+  auto state = unwrap(lab::lab_up(inv, c.options, terminal_progress()));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.json) {
     nlohmann::json nodes = nlohmann::json::array();
     for (const auto& n : state.nodes) nodes.push_back({{"name", n.name}, {"ip", n.ip}, {"mac", n.mac}});
     print_json({{"name", state.name}, {"subnet", state.subnet}, {"dhcp", lab::dhcp_server_name(state.dhcp)},
                 {"frontend", {{"name", state.frontend.name}, {"ip", state.frontend.ip}}}, {"nodes", nodes},
+                {"server", fmt::format("https://{}:{}", state.frontend.name, lab::kLabServerPort)},
                 {"seconds", seconds}});
     return;
   }
@@ -68,8 +87,9 @@ void run_up(Context& context, LabCommand& c) {
   for (const auto& n : state.nodes) table.add({n.name, n.ip, n.mac});
   print_text(table.render());
   std::string name_option = state.name == lab::default_lab_name() ? "" : " --name " + state.name;
-  notice("lab {} is up: {} nodes, {} on the frontend ({:.1f} s). Try: herd lab ssh{} {}", state.name,
-         state.nodes.size(), lab::dhcp_server_name(state.dhcp), seconds, name_option,
+  notice("lab {} is up: {} nodes, {} and herd serve (https://{}:{}) on the frontend ({:.1f} s). Try: herd lab ssh{} {}",
+         state.name, state.nodes.size(), lab::dhcp_server_name(state.dhcp), state.frontend.name, lab::kLabServerPort,
+         seconds, name_option,
          state.nodes.empty() ? "" : state.nodes.front().name);
 }
 
@@ -103,7 +123,9 @@ void run_status(Context& context, const LabCommand& c) {
   } else {
     Table table({"MEMBER", "ROLE", "ADDRESS", "MAC", "PID", "LEASE", "SERVICE", "HEALTH"});
     for (const auto& m : status.members) {
-      std::string service = m.role == "frontend" ? lab::dhcp_server_name(status.state.dhcp) : "sshd";
+      std::string service = m.role != "frontend"              ? "sshd"
+                            : status.state.herd_server.empty() ? lab::dhcp_server_name(status.state.dhcp)
+                                                               : lab::dhcp_server_name(status.state.dhcp) + std::string("+serve");
       table.add({m.name, m.role, m.address.empty() ? "-" : m.address, m.mac, m.running ? std::to_string(m.holder) : "-",
                  m.role == "frontend" ? "" : yes_no(m.lease), service + (m.service ? " up" : " down"),
                  m.healthy() ? "ok" : "DOWN"});

@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
   herd::cli::add_lab_command(app, context);
   herd::cli::add_store_command(app, context);
   herd::cli::add_track_command(app, context);
+  herd::cli::add_track_remote_command(app, context);
+  herd::cli::add_track_compare_command(app, context);
+  herd::cli::add_pkg_command(app, context);
+  herd::cli::add_serve_command(app, context);
+  herd::cli::add_token_command(app, context);
   herd::cli::add_completion_command(app, context);
 
   try {

@@ -96,10 +96,7 @@ void run_show(Context& context, const std::string& name) {
   auto node = unwrap(inv.node(name));
   auto attributes = unwrap(inv.resolve_attributes(name, /*include_secrets=*/false));
   if (context.json) {
-    nlohmann::json j = node;
-    j["attributes"] = nlohmann::json::object();
-    for (const auto& [key, a] : attributes) j["attributes"][key] = a.value;
-    print_json(j);
+    print_json(inventory::node_with_attributes(node, attributes));
     return;
   }
   std::string out = fmt::format(

@@ -8,6 +8,7 @@
 #include "cli/context.h"
 #include "cli/output.h"
 #include "cli/table.h"
+#include "cli/track_remote.h"
 #include "store/file_content.h"
 #include "store/tree.h"
 #include "track/checkpoint.h"
@@ -130,7 +131,7 @@ struct CheckpointCommand {
 };
 
 void run_checkpoint(Context& context, const CheckpointCommand& o) {
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   track::CheckpointOptions options;
   options.message = o.message;
   options.threads = o.jobs;
@@ -168,9 +169,11 @@ struct LogCommand {
 };
 
 void run_log(Context& context, const LogCommand& o) {
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   auto history = unwrap(track::load_history(comparer.store(), comparer.refs(), site.ref(), o.limit));
+  // On the frontend, --node names any node: say so when it has pushed nothing.
+  if (history.empty()) fail(failure("no checkpoints of {} in the store {} ({})", site.host, site.store, site.ref()));
   auto meta = [](const store::Snapshot& s, const char* key) {
     auto it = s.metadata.find(key);
     return it == s.metadata.end() ? std::string() : it->second;
@@ -218,7 +221,7 @@ struct StatusCommand {
 };
 
 void run_status(Context& context, const StatusCommand& o) {
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   auto latest = unwrap(track::latest_checkpoint(comparer.store(), comparer.refs(), site.ref()));
   if (!latest) fail(failure("no checkpoint of {} yet: run herd track checkpoint first", site.host));
@@ -252,7 +255,7 @@ struct DiffCommand {
 
 void run_diff(Context& context, const DiffCommand& o) {
   if (o.checkpoints.size() > 2) fail(bad_input("diff takes at most two checkpoints"));
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   std::optional<track::CheckpointInfo> before, after;
   before = unwrap(comparer.resolve(o.checkpoints.empty() ? "latest" : o.checkpoints[0]));
@@ -294,7 +297,7 @@ void run_show(Context& context, const ShowCommand& o) {
   size_t colon = o.what.find(':');
   if (colon == std::string::npos) fail(bad_input("show '{}': expected CHECKPOINT:PATH, e.g. latest:/etc/hosts", o.what));
   std::string path = unwrap(track::normalize_path(o.what.substr(colon + 1)));
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   auto checkpoint = unwrap(comparer.resolve(o.what.substr(0, colon)));
   track::StoredTrees trees(comparer.store());
@@ -339,6 +342,7 @@ struct RestoreCommand {
   bool dry_run = false;
   bool packages = false;
   bool yes = false;
+  RemoteOptions remote;  // with a server: pull the node's checkpoints first
 };
 
 void run_restore_packages(Context& context, const RestoreCommand& o, const track::Site& site,
@@ -364,7 +368,8 @@ void run_restore_packages(Context& context, const RestoreCommand& o, const track
 
 void run_restore(Context& context, const RestoreCommand& o) {
   if (o.yes && !o.packages) fail(bad_input("--yes only applies to --packages"));
-  auto site = unwrap(track::resolve_site(o.site));
+  pull_before_restore(context, o.site, o.remote);
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   auto checkpoint = unwrap(comparer.resolve(o.checkpoint));
   if (o.packages) return run_restore_packages(context, o, site, checkpoint);
@@ -400,7 +405,7 @@ struct VerifyCommand {
 };
 
 void run_verify(Context& context, const VerifyCommand& o) {
-  auto site = unwrap(track::resolve_site(o.site));
+  auto site = unwrap(resolve_track_site(o.site));
   auto comparer = unwrap(track::Comparer::open(site));
   auto report = unwrap(track::verify_checkpoints(comparer.store(), comparer.refs(), site.ref()));
   if (context.json) {
@@ -458,6 +463,7 @@ void add_track_command(CLI::App& app, Context& context) {
   cmd->add_flag("--dry-run,-n", restore->dry_run, "Only say what would be done");
   cmd->add_flag("--packages", restore->packages, "Print the package manager commands that bring the package set back");
   cmd->add_flag("--yes,-y", restore->yes, "With --packages: run those commands");
+  add_remote_options(cmd, restore->remote);
   cmd->callback([&context, restore] { run_restore(context, *restore); });
 
   auto verify = std::make_shared<VerifyCommand>();

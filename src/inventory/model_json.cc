@@ -33,4 +33,11 @@ void to_json(nlohmann::json& j, const Attribute& a) {
   j = {{"scope", scope_name(a.scope)}, {"target", a.target}, {"name", a.name}, {"value", a.value}, {"secret", a.secret}};
 }
 
+nlohmann::json node_with_attributes(const Node& node, const ResolvedAttributes& attributes) {
+  nlohmann::json j = node;
+  j["attributes"] = nlohmann::json::object();
+  for (const auto& [key, a] : attributes) j["attributes"][key] = a.value;
+  return j;
+}
+
 }  // namespace herd::inventory

@@ -15,4 +15,8 @@ void to_json(nlohmann::json& j, const Node& n);
 void to_json(nlohmann::json& j, const Group& g);
 void to_json(nlohmann::json& j, const Attribute& a);
 
+// One node as `herd node show --json` prints it: the node and its effective attributes
+// ({"name": value}; pass them without secrets).
+nlohmann::json node_with_attributes(const Node& node, const ResolvedAttributes& attributes);
+
 }  // namespace herd::inventory

@@ -78,6 +78,27 @@ CREATE TABLE secrets (
   PRIMARY KEY (scope, target, name)
 );
 )sql",
+    // 2: credentials of `herd serve` (see inventory/credentials.h). Only SHA-256 hashes
+    // of tokens are kept; times are Unix seconds.
+    R"sql(
+CREATE TABLE join_tokens (
+  id TEXT PRIMARY KEY,
+  secret_sha256 TEXT NOT NULL,
+  appliance TEXT NOT NULL DEFAULT '',
+  uses_left INTEGER NOT NULL CHECK (uses_left >= 0),
+  expires INTEGER,
+  created INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE node_credentials (
+  id TEXT PRIMARY KEY,
+  node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+  secret_sha256 TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX node_credentials_node ON node_credentials(node_id);
+)sql",
 };
 
 }  // namespace

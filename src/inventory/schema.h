@@ -17,13 +17,19 @@
 //        scope in ('global','os','appliance','rack','node'); target is '' for global, else
 //        the os name, appliance name, rack number or node name
 //   settings(name PRIMARY KEY, value)                cluster-wide settings (cluster name, ...)
+//
+// Version 2 adds the credentials of `herd serve` (inventory/credentials.h):
+//   join_tokens(id PRIMARY KEY, secret_sha256, appliance, uses_left, expires, created, revoked)
+//   node_credentials(id PRIMARY KEY, node_id -> nodes ON DELETE CASCADE, secret_sha256,
+//                    created, revoked)              hashes are 64 lowercase hex digits;
+//                                                    times Unix seconds; expires NULL = never
 #pragma once
 
 #include "inventory/database.h"
 
 namespace herd::inventory {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Brings `db` up to kSchemaVersion. Fails (changing nothing) if the database is newer
 // than this herd knows.

@@ -34,6 +34,7 @@ struct FrontendFiles {
   std::string ssh_config() const { return dir + "/ssh_config"; }
   std::string ssh_key() const { return dir + "/id_ed25519"; }
   std::string dhcp_log() const { return dir + "/dhcp.log"; }
+  std::string server_log() const { return dir + "/serve.log"; }
   std::string leases() const { return dir + "/dhcp.leases"; }
   std::string kea_leases() const { return dir + "/kea-leases4.csv"; }
   std::string holder_log() const { return dir + "/holder.log"; }

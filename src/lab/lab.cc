@@ -164,6 +164,24 @@ Status start_dhcp(LabState& state, const FrontendFiles& files, const std::string
   return {};
 }
 
+// herd serve on the frontend, with the lab's own store; returns once it listens.
+Status start_herd_server(LabState& state, const FrontendFiles& files, const std::string& dir,
+                         const std::vector<std::string>& serve_command) {
+  if (serve_command.empty()) return {};
+  SpawnSpec spec;
+  spec.argv = serve_command;
+  spec.argv.insert(spec.argv.end(), {"--store", dir + "/store", "--listen", fmt::format("{}:{}", state.frontend.ip, kLabServerPort)});
+  spec.output = files.server_log();
+  auto server = start_daemon_in(state.frontend.holder, spec);
+  if (!server) return server.error();
+  state.herd_server = *server;
+  HERD_CHECK(save_state(state_path(dir), state));
+  bool up = wait_until([&] { return is_listening(state.frontend.holder, true, kLabServerPort); },
+                       [&] { return !is_running(state.herd_server); });
+  if (!up) return failure("herd serve did not start on the frontend; its log {}:{}", files.server_log(), last_lines(files.server_log(), 6));
+  return {};
+}
+
 Status start_nodes(LabState& state, const std::string& dir, const std::string& rootfs) {
   for (auto& node : state.nodes) {
     std::string ndir = node_dir(dir, node.name);
@@ -223,6 +241,7 @@ Result<DownReport> down_locked(const std::string& dir, const std::string& name) 
     report.existed = true;
     if (auto state = load_state(state_path(dir))) {
       recorded.push_back(state->dhcp_server);
+      recorded.push_back(state->herd_server);
       recorded.push_back(state->frontend.holder);
       for (const auto& node : state->nodes) recorded.push_back(node.holder);
       for (const auto& ns : state->namespaces()) namespaces.insert(ns);
@@ -308,6 +327,7 @@ Result<LabState> up_locked(inventory::Inventory& inv, const LabOptions& o, const
   HERD_CHECK(save_state(state_path(dir), state));
   HERD_CHECK(injected_failure("frontend"));
   HERD_CHECK(start_dhcp(state, files, dir));
+  HERD_CHECK(start_herd_server(state, files, dir, o.serve_command));
   HERD_CHECK(injected_failure("dhcp"));
 
   HERD_CHECK(make_herd_bundle(dir + "/herd"));
@@ -420,7 +440,8 @@ Result<LabStatus> lab_status(const std::string& labs_root, const std::string& na
   MemberStatus fe;
   const auto& f = state->frontend;
   fe = {f.name, "frontend", f.netns, f.mac, f.ip, f.holder.pid, is_running(f.holder), f.ip, false, false};
-  fe.service = is_running(state->dhcp_server) && is_listening(f.holder, false, 67);
+  fe.service = is_running(state->dhcp_server) && is_listening(f.holder, false, 67) &&
+               (state->herd_server.pid == 0 || (is_running(state->herd_server) && is_listening(f.holder, true, kLabServerPort)));
   status.members.push_back(fe);
   for (const auto& n : state->nodes) {
     MemberStatus m{n.name, "node", n.netns, n.mac, n.ip, n.holder.pid, is_running(n.holder), member_address(n), false,

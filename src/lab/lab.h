@@ -30,7 +30,14 @@ struct LabOptions {
   std::string labs_root;   // "" = default_labs_root()
   std::string cache_root;  // "" = default_cache_root()
   std::string db_path;     // the inventory's path, recorded for `status` and `list`
+  // The frontend's `herd serve` (docs/server.md) without --store and --listen, which
+  // `up` adds (the lab's own store, kLabServerPort on the frontend's address). The CLI
+  // passes this herd with --db and --pki. Empty = the lab runs no server.
+  std::vector<std::string> serve_command;
 };
+
+// Where the lab frontend's herd serve listens.
+inline constexpr int kLabServerPort = 8443;
 
 // $HERD_LAB_DIR, else /var/lib/herd/lab.
 std::string default_labs_root();

@@ -93,6 +93,7 @@ Result<LabState> parse_state(std::string_view text, const std::string& path) {
     if (j.contains("frontend")) s.frontend = member_from_json(j["frontend"]);
     for (const auto& node : j.value("nodes", nlohmann::json::array())) s.nodes.push_back(member_from_json(node));
     if (j.contains("dhcp_server")) s.dhcp_server = process_from_json(j["dhcp_server"]);
+    if (j.contains("herd_server")) s.herd_server = process_from_json(j["herd_server"]);
     return s;
   } catch (const nlohmann::json::exception& e) {
     return failure("{}: not a lab state file: {}", path, e.what());
@@ -110,7 +111,8 @@ Status save_state(const std::string& path, const LabState& s) {
                       {"switch_netns", s.switch_netns},
                       {"frontend", to_json(s.frontend)},
                       {"nodes", nodes},
-                      {"dhcp_server", to_json(s.dhcp_server)}};
+                      {"dhcp_server", to_json(s.dhcp_server)},
+                      {"herd_server", to_json(s.herd_server)}};
   return write_file_atomically(path, j.dump(2) + "\n");
 }
 

@@ -34,6 +34,7 @@ struct LabState {
   MemberState frontend;
   std::vector<MemberState> nodes;
   ProcessId dhcp_server;  // inside the frontend
+  ProcessId herd_server;  // herd serve inside the frontend; pid 0 = none
 
   // The frontend or a node by name; nullptr if the lab has no such member.
   const MemberState* member(const std::string& name) const;

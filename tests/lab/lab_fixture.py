@@ -70,6 +70,8 @@ class Lab:
         self.db = os.path.join(self.dir, "herd.db")
         self.labs = os.path.join(self.dir, "labs")
         self.env = dict(os.environ, HERD_DB=self.db, HERD_LAB_DIR=self.labs)
+        # The store of the frontend's herd serve.
+        self.store = os.path.join(self.labs, self.name, "store")
 
     def herd(self, *args, env=None, timeout=600, input=None):
         full_env = dict(self.env)

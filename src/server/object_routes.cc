@@ -1,0 +1,83 @@
+// GET /api/v1/objects/HASH, POST /api/v1/objects/missing, POST /api/v1/objects.
+#include <cstring>
+
+#include "server/router.h"
+
+namespace herd::server {
+namespace {
+
+Response not_found(std::string_view hex) { return error_response(404, fmt::format("no object {}", hex)); }
+
+// Whether an If-None-Match header lists `etag` (or is "*").
+bool etag_matches(std::string_view header, std::string_view etag) {
+  if (header.find('*') != std::string_view::npos) return true;
+  return header.find(etag) != std::string_view::npos;
+}
+
+}  // namespace
+
+Response Router::get_object(const Caller& caller, const Request& request, std::string_view hex) {
+  auto hash = store::Hash::parse(hex);
+  if (!hash || hex.size() != 64) return error_response(400, fmt::format("not an object hash: {:?}", hex));
+  if (!store_.has(*hash)) return not_found(hash->hex());
+  if (!caller.admin()) {
+    auto view = view_for(caller);
+    if (!view) return error_response(500, view.error().message);
+    if (!view->may_read(*hash)) return not_found(hash->hex());  // as if the store lacked it
+  }
+  std::string etag = fmt::format("\"{}\"", hash->hex());
+  Response r;
+  r.content_type = "application/octet-stream";
+  r.headers = {{"ETag", etag}, {"Cache-Control", "private, max-age=31536000, immutable"}};
+  if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
+    r.status = 304;
+    return r;
+  }
+  auto file = store_.read_encoded(*hash);
+  if (!file) return error_response(500, file.error().message);  // present but corrupt
+  r.body = std::move(*file);
+  return r;
+}
+
+Response Router::missing_objects(const Caller& caller, const Request& request) {
+  auto hashes = parse_hash_list(request.body);
+  if (!hashes) return error_response(400, hashes.error().message);
+  std::optional<ReadableView> view;
+  if (!caller.admin()) {
+    auto v = view_for(caller);
+    if (!v) return error_response(500, v.error().message);
+    view = std::move(*v);
+  }
+  Response r;
+  r.content_type = "application/octet-stream";
+  for (const auto& h : *hashes) {
+    // A node lacks what it may not read, even when the store has it (it proves it has the
+    // bytes by uploading them), so the answer says nothing about other nodes' content.
+    bool lacking = !store_.has(h) || (view && !view->may_read(h));
+    if (lacking) r.body.append(reinterpret_cast<const char*>(h.bytes.data()), h.bytes.size());
+  }
+  return r;
+}
+
+Response Router::upload_objects(const Caller& caller, const Request& request) {
+  auto records = parse_upload_records(request.body);
+  if (!records) return error_response(400, records.error().message);
+  // A store of its own for this request: what it staged is deleted with it unless every
+  // record verified and sync() published them, so a bad record keeps nothing.
+  auto writer = store::ObjectStore::open(state_.config.store_root);
+  if (!writer) return error_response(500, writer.error().message);
+  int64_t stored = 0, present = 0;
+  std::vector<store::Hash> hashes;
+  hashes.reserve(records->size());
+  for (const auto& record : *records) {
+    auto put = writer->insert_encoded(record.hash, record.file);
+    if (!put) return error_response(status_for(put.error()), put.error().message);
+    (put->added ? stored : present) += 1;
+    hashes.push_back(record.hash);
+  }
+  if (auto synced = writer->sync(); !synced) return error_response(500, synced.error().message);
+  if (!caller.admin()) state_.access.note_uploads(caller.node, hashes);
+  return json_response(200, {{"stored", stored}, {"present", present}});
+}
+
+}  // namespace herd::server

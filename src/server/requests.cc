@@ -1,0 +1,113 @@
+#include "server/requests.h"
+
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+namespace herd::server {
+namespace {
+
+constexpr size_t kRecordHeader = 32 + 8;
+
+store::Hash hash_at(std::string_view bytes, size_t offset) {
+  store::Hash h;
+  std::memcpy(h.bytes.data(), bytes.data() + offset, 32);
+  return h;
+}
+
+Result<nlohmann::json> parse_object(std::string_view text) {
+  auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return bad_input("the body is not valid JSON");
+  if (!j.is_object()) return bad_input("the body is not a JSON object");
+  return j;
+}
+
+Result<std::string> string_field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return bad_input("\"{}\" is missing", key);
+  if (!it->is_string()) return bad_input("\"{}\" is not a string", key);
+  return it->get<std::string>();
+}
+
+Result<store::Hash> hash_field(const nlohmann::json& value, const char* key) {
+  if (!value.is_string()) return bad_input("\"{}\" is not a hash string", key);
+  const auto& text = value.get_ref<const std::string&>();
+  auto h = store::Hash::parse(text);
+  if (!h) return bad_input("\"{}\" is not 64 hex digits", key);
+  return *h;
+}
+
+}  // namespace
+
+Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body) {
+  std::vector<UploadRecord> out;
+  size_t at = 0;
+  while (at < body.size()) {
+    size_t index = out.size();
+    if (body.size() - at < kRecordHeader)
+      return bad_input("upload record {} at byte {}: truncated header ({} of {} bytes)", index, at, body.size() - at,
+                       kRecordHeader);
+    store::Hash hash = hash_at(body, at);
+    uint64_t length = 0;
+    for (int i = 7; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(body[at + 32 + i]);
+    at += kRecordHeader;
+    if (length > body.size() - at)
+      return bad_input("upload record {} ({}): length {} runs past the end of the body ({} bytes left)", index, hash.hex(),
+                       length, body.size() - at);
+    out.push_back({hash, body.substr(at, length)});
+    at += length;
+  }
+  return out;
+}
+
+Result<std::vector<store::Hash>> parse_hash_list(std::string_view body) {
+  if (body.size() % 32 != 0) return bad_input("the body is {} bytes, not a multiple of 32", body.size());
+  if (body.size() / 32 > kMaxMissingHashes)
+    return bad_input("{} hashes asked at once, at most {}", body.size() / 32, kMaxMissingHashes);
+  std::vector<store::Hash> out;
+  out.reserve(body.size() / 32);
+  for (size_t at = 0; at < body.size(); at += 32) out.push_back(hash_at(body, at));
+  return out;
+}
+
+Result<EnrollRequest> parse_enroll_request(std::string_view json) {
+  auto j = parse_object(json);
+  if (!j) return j.error();
+  EnrollRequest r;
+  auto token = string_field(*j, "join_token");
+  if (!token) return token.error();
+  r.join_token = std::move(*token);
+  auto host = string_field(*j, "hostname");
+  if (!host) return host.error();
+  r.hostname = std::move(*host);
+  if (auto it = j->find("macs"); it != j->end() && !it->is_null()) {
+    if (!it->is_array()) return bad_input("\"macs\" is not an array");
+    if (it->size() > 64) return bad_input("\"macs\" has {} entries, at most 64", it->size());
+    for (const auto& m : *it) {
+      if (!m.is_string()) return bad_input("\"macs\" holds something other than a string");
+      r.macs.push_back(m.get<std::string>());
+    }
+  }
+  return r;
+}
+
+Result<RefUpdate> parse_ref_update(std::string_view json) {
+  auto j = parse_object(json);
+  if (!j) return j.error();
+  RefUpdate u;
+  auto expected = j->find("expected");
+  if (expected == j->end()) return bad_input("\"expected\" is missing (null for a new ref)");
+  if (!expected->is_null()) {
+    auto h = hash_field(*expected, "expected");
+    if (!h) return h.error();
+    u.expected = *h;
+  }
+  auto value = j->find("value");
+  if (value == j->end()) return bad_input("\"value\" is missing");
+  auto h = hash_field(*value, "value");
+  if (!h) return h.error();
+  u.value = *h;
+  return u;
+}
+
+}  // namespace herd::server

@@ -1,0 +1,48 @@
+// Parsers of request bodies: pure functions of the bytes (no I/O), so they are fuzzed
+// (fuzz/server/) and tested on malformed input directly. Every failure is bad_input with a
+// message naming the record, field or byte offset at fault.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/hash.h"
+#include "util/result.h"
+
+namespace herd::server {
+
+// At most this many hashes in one "which do you lack" request.
+inline constexpr size_t kMaxMissingHashes = 1'000'000;
+
+// One record of an upload: `file` points into the body given to the parser.
+struct UploadRecord {
+  store::Hash hash;
+  std::string_view file;
+};
+
+// `hash (32 bytes) ‖ length (u64 LE) ‖ file (length bytes)`, repeated to the end of the
+// body. An empty body is zero records. A truncated header or a length running past the end
+// fails naming the record's index and offset.
+Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body);
+
+// N×32 bytes of raw hashes, N ≤ kMaxMissingHashes.
+Result<std::vector<store::Hash>> parse_hash_list(std::string_view body);
+
+struct EnrollRequest {
+  std::string join_token;
+  std::string hostname;
+  std::vector<std::string> macs;
+};
+// {"join_token": T, "hostname": H, "macs": [M, ...]} ("macs" may be absent or empty).
+Result<EnrollRequest> parse_enroll_request(std::string_view json);
+
+struct RefUpdate {
+  std::optional<store::Hash> expected;  // nullopt: the ref must not exist
+  store::Hash value;
+};
+// {"expected": H | null, "value": H}; both keys are required.
+Result<RefUpdate> parse_ref_update(std::string_view json);
+
+}  // namespace herd::server

@@ -1,0 +1,65 @@
+// Routes of the HTTP API (docs/server.md, "Requests"). A Router belongs to one worker
+// thread: it owns that thread's ObjectStore (an ObjectStore is one writer, see
+// store/object_store.h) and shares everything else through ServerState, which must
+// outlive it. Handlers are grouped by concept: object_routes.cc, ref_routes.cc,
+// enroll.cc, inventory_routes.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "server/auth.h"
+#include "server/http_types.h"
+#include "server/requests.h"
+#include "server/state.h"
+#include "store/object_store.h"
+#include "store/refs.h"
+
+namespace herd::server {
+
+// Body limits: uploads 256 MiB, "which do you lack" 32 MB (a million hashes), else 1 MiB.
+inline constexpr uint64_t kMaxUploadBody = 256ull << 20;
+inline constexpr uint64_t kMaxJsonBody = 1ull << 20;
+// The largest body a request for `method` `path` may have.
+uint64_t body_limit(std::string_view method, std::string_view path);
+
+class Router {
+ public:
+  // Opens this thread's store. Fails naming the store folder.
+  static Result<std::unique_ptr<Router>> open(ServerState& state);
+
+  // Never throws; unexpected failures are 500 with the error's message.
+  Response handle(const Request& request);
+
+ private:
+  Router(ServerState& state, store::ObjectStore store)
+      : state_(state), store_(std::move(store)), refs_(state.config.store_root) {}
+  Response route(const Request& request);
+
+  // object_routes.cc
+  Response get_object(const Caller& caller, const Request& request, std::string_view hex);
+  Response missing_objects(const Caller& caller, const Request& request);
+  Response upload_objects(const Caller& caller, const Request& request);
+  // ref_routes.cc
+  Response list_refs(const Caller& caller, const Request& request);
+  Response get_ref(const Caller& caller, const std::string& name);
+  Response put_ref(const Caller& caller, const std::string& name, const Request& request);
+  // enroll.cc
+  Response enroll(const Request& request);
+  // inventory_routes.cc
+  Response list_nodes(const Caller& caller, const Request& request);
+  Response show_node(const Caller& caller, const std::string& name);
+
+  // The view of what a node caller may read (nullopt-like failure = 500).
+  Result<ReadableView> view_for(const Caller& caller);
+
+  ServerState& state_;
+  store::ObjectStore store_;
+  store::Refs refs_;
+};
+
+// The HTTP status for a failed Result: bad_input -> `bad`, failed -> 500.
+inline int status_for(const Error& error, int bad = 400) { return error.kind == ErrorKind::bad_input ? bad : 500; }
+
+}  // namespace herd::server
