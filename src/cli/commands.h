@@ -30,6 +30,8 @@ void add_track_compare_command(CLI::App& app, Context& context);
 void add_pkg_command(CLI::App& app, Context& context);
 void add_serve_command(CLI::App& app, Context& context);
 void add_token_command(CLI::App& app, Context& context);
+void add_run_command(CLI::App& app, Context& context);
+void add_copy_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   herd::cli::add_pkg_command(app, context);
   herd::cli::add_serve_command(app, context);
   herd::cli::add_token_command(app, context);
+  herd::cli::add_run_command(app, context);
+  herd::cli::add_copy_command(app, context);
   herd::cli::add_completion_command(app, context);
 
   try {

@@ -65,6 +65,15 @@ RemoteTarget resolve_remote(const RemoteOptions& o) {
   return t;
 }
 
+// The local side of a push or pull: --node, else the enrolled agent's node; --store, else
+// the agent's store (resolve_track_site).
+track::Site remote_site(const RemoteTarget& target, const std::string& node, const std::string& store) {
+  track::SiteOptions options;
+  options.store = store;
+  options.node = !node.empty() ? node : target.agent ? target.agent->node : "";
+  return unwrap(resolve_track_site(options));
+}
+
 remote::HttpRemote open_remote(const RemoteTarget& t) { return remote::HttpRemote(unwrap(remote::HttpClient::open(t.http))); }
 
 // Progress on a terminal only: one line on stderr rewritten in place.
@@ -139,10 +148,7 @@ struct PushCommand {
 
 void run_push(Context& context, const PushCommand& o) {
   auto target = resolve_remote(o.remote);
-  track::SiteOptions site_options;
-  site_options.store = o.store;
-  site_options.node = !o.node.empty() ? o.node : target.agent ? target.agent->node : "";
-  auto site = unwrap(resolve_track_site(site_options));
+  auto site = remote_site(target, o.node, o.store);
   auto local = unwrap(store::ObjectStore::open(site.store));
   store::Refs refs(site.store);
   auto server = open_remote(target);
@@ -225,10 +231,7 @@ std::string pull_text(const remote::PullResult& r, const track::Site& site) {
 
 void run_pull(Context& context, const PullCommand& o) {
   auto target = resolve_remote(o.remote);
-  track::SiteOptions site_options;
-  site_options.store = o.store;
-  site_options.node = !o.node.empty() ? o.node : target.agent ? target.agent->node : "";
-  auto site = unwrap(resolve_track_site(site_options));
+  auto site = remote_site(target, o.node, o.store);
   auto r = pull(context, target, site, o.force);
   if (context.json) return print_json(pull_json(r, site));
   fmt::print("{}\n", pull_text(r, site));

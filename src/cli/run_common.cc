@@ -1,0 +1,139 @@
+#include "cli/run_common.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "cli/output.h"
+#include "nodeset/node_set.h"
+#include "run/gather.h"
+#include "run/summary.h"
+
+namespace herd::cli {
+
+void add_fanout_options(CLI::App* cmd, FanoutFlags& f, const std::string& words_help, const std::string& rest_name) {
+  cmd->add_option("NODES", f.first, words_help);
+  cmd->add_option(rest_name, f.rest, "(after --)");
+  cmd->add_option("-w,--nodes", f.selection.nodes, "Node set (instead of the first word), e.g. @rack1,compute-0-[0-7]");
+  add_selection_options(cmd, f.selection, /*positional=*/false);
+  cmd->add_option("-f,--fanout", f.fanout, "Nodes at once")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--connect-timeout", f.connect_timeout, "ssh ConnectTimeout, seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("-t,--timeout", f.timeout, "Kill a node's command after this many seconds (default: none)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--transport", f.transport, "ssh, or exec: run locally with $HERD_NODE set (tests)")
+      ->capture_default_str();
+  cmd->add_option("-o,--ssh-option", f.ssh_options, "Extra ssh -o option, e.g. User=admin (repeatable)")
+      ->allow_extra_args(false);
+}
+
+void take_nodes_word(FanoutFlags& f, bool given_elsewhere) {
+  f.words.clear();
+  if (!f.first.empty() || !f.rest.empty()) f.words.push_back(f.first);
+  f.words.insert(f.words.end(), f.rest.begin(), f.rest.end());
+  if (given_elsewhere || f.selection.any() || f.words.empty()) return;
+  f.selection.nodes = f.words.front();
+  f.words.erase(f.words.begin());
+}
+
+std::vector<std::string> ordered_targets(Context& context, const Selection& selection) {
+  auto names = context.select_nodes(selection, /*required=*/true);
+  return nodeset::NodeSet::from_names(names).expand();
+}
+
+run::SshOptions ssh_options(const FanoutFlags& f, const char* program, const char* env_override) {
+  run::SshOptions o;
+  const char* p = std::getenv(env_override);
+  o.program = p && *p ? p : program;
+  o.connect_timeout = f.connect_timeout;
+  o.options = f.ssh_options;
+  return o;
+}
+
+run::TransportKind transport_kind(const FanoutFlags& f) { return unwrap(run::parse_transport(f.transport)); }
+
+namespace {
+
+constexpr const char* kOutColor = "\033[34m";  // blue node names on stdout
+constexpr const char* kErrColor = "\033[31m";  // red on stderr
+constexpr const char* kReset = "\033[0m";
+
+// "node: line\n", the node colored on a terminal.
+void print_prefixed(FILE* file, bool color, const char* code, const std::string& node, std::string_view line) {
+  std::string text;
+  text.reserve(node.size() + line.size() + 16);
+  if (color) text += code;
+  text += node;
+  text += ':';
+  if (color) text += kReset;
+  text += ' ';
+  text += line;
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), file);
+}
+
+// Prints lines as they arrive: every line in live mode, only stderr when gathering.
+class LivePrinter final : public run::RunObserver {
+ public:
+  LivePrinter(bool out, bool err) : out_(out), err_(err), out_color_(isatty(1)), err_color_(isatty(2)) {}
+  void on_line(const std::string& node, run::Stream stream, std::string_view line) override {
+    if (stream == run::Stream::out && out_) print_prefixed(stdout, out_color_, kOutColor, node, line);
+    if (stream == run::Stream::err && err_) print_prefixed(stderr, err_color_, kErrColor, node, line);
+  }
+
+ private:
+  bool out_, err_, out_color_, err_color_;
+};
+
+nlohmann::json to_json(const run::NodeResult& r) {
+  return {{"node", r.node},     {"status", run::to_string(r.status)}, {"exit_code", r.exit_code},
+          {"stdout", r.out},    {"stderr", r.err},                    {"seconds", r.seconds}};
+}
+
+}  // namespace
+
+std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes, const run::Transport& transport,
+                                           run::RunOptions options, OutputMode mode, const char* verb) {
+  bool live_out = mode == OutputMode::live, live_err = mode == OutputMode::live || mode == OutputMode::gather;
+  options.keep_output = mode != OutputMode::live;
+  LivePrinter live(live_out, live_err);
+  auto results = unwrap(run::run_nodes(nodes, transport, options, &live));
+
+  if (mode == OutputMode::gather) {
+    bool color = isatty(1);
+    for (const auto& group : run::gather(results)) {
+      std::string text = run::format_gathered(group);
+      if (color) {
+        auto header_end = text.find('\n', 16);
+        text.insert(header_end, kReset);
+        text.insert(16, kOutColor);
+      }
+      print_text(text);
+    }
+  } else if (mode == OutputMode::ordered) {
+    bool out_color = isatty(1), err_color = isatty(2);
+    for (const auto& r : results) {
+      for (const auto& l : r.out) print_prefixed(stdout, out_color, kOutColor, r.node, l);
+      for (const auto& l : r.err) print_prefixed(stderr, err_color, kErrColor, r.node, l);
+    }
+  } else if (mode == OutputMode::json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : results) list.push_back(to_json(r));
+    print_json(list);
+  }
+  std::fflush(stdout);
+
+  auto summary = run::summarize(results);
+  auto lines = summary.lines();
+  if (!lines.empty()) {
+    notice("herd {}: {} of {} nodes failed", verb, summary.total - summary.ok, summary.total);
+    for (const auto& l : lines) notice("  {}", l);
+  }
+  return results;
+}
+
+}  // namespace herd::cli

@@ -1,0 +1,449 @@
+#include "run/engine.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <algorithm>
+#include <deque>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <memory>
+
+#include "run/line_splitter.h"
+
+extern char** environ;
+
+namespace herd::run {
+
+std::string_view to_string(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::ok: return "ok";
+    case NodeStatus::failed: return "failed";
+    case NodeStatus::timeout: return "timeout";
+    case NodeStatus::unreachable: return "unreachable";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// epoll data: slot * 4 + what; the signalfd has kSignal.
+enum What : uint64_t { kOut = 0, kErr = 1, kIn = 2, kPid = 3 };
+constexpr uint64_t kSignal = ~uint64_t{0};
+
+struct Child {
+  size_t index = 0;  // into the node list
+  uint64_t serial = 0;
+  pid_t pid = -1;
+  int pidfd = -1, out = -1, err = -1, in = -1;  // -1 once closed
+  size_t in_offset = 0;
+  LineSplitter out_lines, err_lines;
+  bool exited = false;
+  int wait_status = 0;
+  bool timed_out = false;
+  Clock::time_point start;
+  NodeResult result;
+};
+
+// Ignores SIGPIPE (a child that does not read its stdin must not kill us) and routes
+// SIGINT/SIGTERM/SIGHUP to a signalfd while the loop runs; restores both on exit.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old_pipe_);
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    sigprocmask(SIG_BLOCK, &set, &old_mask_);
+    fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  }
+  ~SignalGuard() {
+    close_fd(fd);
+    sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+    sigaction(SIGPIPE, &old_pipe_, nullptr);
+  }
+  int fd = -1;
+
+ private:
+  struct sigaction old_pipe_ {};
+  sigset_t old_mask_;
+};
+
+// Room for `fanout` children's descriptors (4 each): raises the soft limit up to the hard one.
+void raise_fd_limit(size_t fanout) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t want = fanout * 4 + 64;
+  if (limit.rlim_cur >= want) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min(want, limit.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+class Loop {
+ public:
+  Loop(const std::vector<std::string>& nodes, const Transport& transport, const RunOptions& options,
+       RunObserver* observer)
+      : nodes_(nodes), transport_(transport), options_(options), observer_(observer), results_(nodes.size()) {
+    fanout_ = std::max<size_t>(1, std::min(options.fanout, nodes.size()));
+    for (char** e = environ; e && *e; ++e) env_.emplace_back(*e);
+  }
+  ~Loop() {
+    // Only reached with children left after a failure of the loop itself: end them.
+    for (auto& child : slots_) {
+      if (!child) continue;
+      kill(-child->pid, SIGKILL);
+      waitpid(child->pid, nullptr, 0);
+      for (int* fd : {&child->pidfd, &child->out, &child->err, &child->in}) close_fd(*fd);
+    }
+    close_fd(devnull_);
+    close_fd(epoll_);
+  }
+
+  Result<std::vector<NodeResult>> run() {
+    raise_fd_limit(fanout_);
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) return failure("epoll: {}", std::strerror(errno));
+    if (options_.input) {
+      // An empty input is still a closed stdin, not /dev/null: same for the child.
+    } else {
+      devnull_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (devnull_ < 0) return failure("/dev/null: {}", std::strerror(errno));
+    }
+    SignalGuard signals;
+    if (signals.fd >= 0) add(signals.fd, EPOLLIN, kSignal);
+
+    size_t next = 0;
+    epoll_event events[256];
+    for (;;) {
+      while (!interrupted_ && next < nodes_.size() && running_ < fanout_) {
+        auto started = start(next);
+        if (!started) return started.error();
+        if (!*started) {  // out of descriptors: wait for a child to end
+          if (running_ == 0) return failure("cannot start a process: {}", std::strerror(EMFILE));
+          break;
+        }
+        ++next;
+      }
+      if (running_ == 0) break;
+      int n = epoll_wait(epoll_, events, 256, wait_ms());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return failure("epoll_wait: {}", std::strerror(errno));
+      }
+      for (int i = 0; i < n; ++i) {
+        uint64_t data = events[i].data.u64;
+        if (data == kSignal) {
+          interrupt(signals.fd);
+          continue;
+        }
+        size_t slot = data / 4;
+        if (slot >= slots_.size() || !slots_[slot]) continue;  // ended earlier in this batch
+        Child& child = *slots_[slot];
+        switch (data % 4) {
+          case kOut: read_stream(child, Stream::out); break;
+          case kErr: read_stream(child, Stream::err); break;
+          case kIn: write_input(child, events[i].events); break;
+          case kPid: reap(child, WNOHANG); break;
+        }
+        maybe_finish(slot);
+      }
+      expire(Clock::now());
+    }
+    if (interrupted_) return failure("interrupted by signal {}", interrupted_);
+    return std::move(results_);
+  }
+
+ private:
+  void add(int fd, uint32_t events, uint64_t data) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.u64 = data;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+  }
+
+  int wait_ms() {
+    while (!deadlines_.empty() && !live(deadlines_.front())) deadlines_.pop_front();
+    if (deadlines_.empty()) return -1;
+    auto left = std::get<0>(deadlines_.front()) - Clock::now();
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+    return ms < 0 ? 0 : static_cast<int>(std::min<long long>(ms, 1 << 30));
+  }
+
+  using Deadline = std::tuple<Clock::time_point, size_t, uint64_t>;
+  bool live(const Deadline& d) const {
+    size_t slot = std::get<1>(d);
+    return slots_[slot] && slots_[slot]->serial == std::get<2>(d) && !slots_[slot]->timed_out;
+  }
+
+  // The environment for `launch`: ours with its entries added or replaced.
+  std::vector<std::string> environment(const Launch& launch) const {
+    std::vector<std::string> env = env_;
+    for (const auto& entry : launch.env) {
+      auto name_len = entry.find('=') + 1;
+      bool replaced = false;
+      for (auto& e : env)
+        if (e.compare(0, name_len, entry, 0, name_len) == 0) e = entry, replaced = true;
+      if (!replaced) env.push_back(entry);
+    }
+    return env;
+  }
+
+  // Starts the process for nodes_[index]. false: out of descriptors, try again later.
+  // A program that cannot be started is that node's failure (exit 127), not the loop's.
+  Result<bool> start(size_t index) {
+    Launch launch = transport_.launch(nodes_[index]);
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
+    auto close_all = [&] {
+      for (int* fd : {&out[0], &out[1], &err[0], &err[1], &in[0], &in[1]}) close_fd(*fd);
+    };
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || (options_.input && pipe2(in, O_CLOEXEC) != 0)) {
+      int e = errno;
+      close_all();
+      if (e == EMFILE || e == ENFILE) return false;
+      return failure("pipe: {}", std::strerror(e));
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, options_.input ? in[0] : devnull_, 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);  // its own process group, for the timeout's kill
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<char*> argv;
+    for (auto& a : launch.argv) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_strings = environment(launch);
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    pid_t pid = -1;
+    int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close_fd(out[1]);
+    close_fd(err[1]);
+    close_fd(in[0]);
+
+    auto child = std::make_unique<Child>();
+    child->index = index;
+    child->serial = ++serial_;
+    child->start = Clock::now();
+    child->result.node = nodes_[index];
+    if (rc != 0) {
+      close_all();
+      child->result.status = NodeStatus::failed;
+      child->result.exit_code = 127;
+      std::string line = fmt::format("herd: cannot run {}: {}", launch.argv[0], std::strerror(rc));
+      emit(*child, Stream::err, line);
+      if (observer_) observer_->on_done(child->result);
+      results_[index] = std::move(child->result);
+      return true;
+    }
+    child->pid = pid;
+    child->out = out[0];
+    child->err = err[0];
+    child->in = in[1];
+    for (int fd : {child->out, child->err, child->in})
+      if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    child->pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // -1 on old kernels
+
+    size_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = slots_.size();
+      slots_.emplace_back();
+    }
+    add(child->out, EPOLLIN, slot * 4 + kOut);
+    add(child->err, EPOLLIN, slot * 4 + kErr);
+    if (child->pidfd >= 0) add(child->pidfd, EPOLLIN, slot * 4 + kPid);
+    if (child->in >= 0) {
+      if (options_.input->empty()) close_fd(child->in);
+      else add(child->in, EPOLLOUT, slot * 4 + kIn);
+    }
+    if (options_.timeout.count() > 0) deadlines_.emplace_back(child->start + options_.timeout, slot, child->serial);
+    slots_[slot] = std::move(child);
+    ++running_;
+    return true;
+  }
+
+  void emit(Child& child, Stream stream, std::string_view line) {
+    if (observer_) observer_->on_line(child.result.node, stream, line);
+    if (options_.keep_output) (stream == Stream::out ? child.result.out : child.result.err).emplace_back(line);
+  }
+
+  void read_stream(Child& child, Stream stream) {
+    int& fd = stream == Stream::out ? child.out : child.err;
+    LineSplitter& lines = stream == Stream::out ? child.out_lines : child.err_lines;
+    auto sink = [&](std::string_view line) { emit(child, stream, line); };
+    static char buffer[64 * 1024];
+    for (;;) {
+      ssize_t n = read(fd, buffer, sizeof buffer);
+      if (n > 0) {
+        lines.feed(std::string_view(buffer, static_cast<size_t>(n)), sink);
+        if (static_cast<size_t>(n) < sizeof buffer) return;  // drained, most likely
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) return;
+      lines.flush(sink);  // end of file, or an error that ends the stream
+      close_fd(fd);
+      return;
+    }
+  }
+
+  void write_input(Child& child, uint32_t events) {
+    const std::string& data = *options_.input;
+    while (child.in >= 0 && child.in_offset < data.size()) {
+      ssize_t n = write(child.in, data.data() + child.in_offset, data.size() - child.in_offset);
+      if (n > 0) {
+        child.in_offset += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && errno == EAGAIN && !(events & (EPOLLERR | EPOLLHUP))) {
+        return;
+      } else {
+        break;  // EPIPE: the child does not read its stdin
+      }
+    }
+    close_fd(child.in);
+  }
+
+  void reap(Child& child, int flags) {
+    int status = 0;
+    pid_t r;
+    do r = waitpid(child.pid, &status, flags);
+    while (r < 0 && errno == EINTR);
+    if (r == 0) return;  // not yet
+    child.exited = true;
+    child.wait_status = r == child.pid ? status : (255 << 8);  // ECHILD: someone else reaped it
+    close_fd(child.pidfd);
+  }
+
+  void maybe_finish(size_t slot) {
+    Child& child = *slots_[slot];
+    if (child.out >= 0 || child.err >= 0) return;
+    if (!child.exited && child.pidfd < 0) reap(child, 0);  // no pidfd: the pipes' end is the cue
+    if (!child.exited) return;
+    close_fd(child.in);
+    NodeResult& r = child.result;
+    int status = child.wait_status;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+    if (child.timed_out) {
+      r.status = NodeStatus::timeout;
+      r.exit_code = kTimeoutExitCode;
+    } else if (r.exit_code == 0) {
+      r.status = NodeStatus::ok;
+    } else if (r.exit_code == 255 && transport_.exit_255_is_unreachable()) {
+      r.status = NodeStatus::unreachable;
+    } else {
+      r.status = NodeStatus::failed;
+    }
+    r.seconds = std::chrono::duration<double>(Clock::now() - child.start).count();
+    if (observer_) observer_->on_done(r);
+    results_[child.index] = std::move(r);
+    slots_[slot].reset();
+    free_.push_back(slot);
+    --running_;
+  }
+
+  // Kills the process group of every child past its deadline. Its pipes are closed at
+  // once: a process it started in another group could hold them open for ever.
+  void expire(Clock::time_point now) {
+    while (!deadlines_.empty()) {
+      auto& front = deadlines_.front();
+      if (live(front)) {
+        if (std::get<0>(front) > now) break;
+        size_t slot = std::get<1>(front);
+        kill_child(*slots_[slot]);
+        deadlines_.pop_front();
+        maybe_finish(slot);
+      } else {
+        deadlines_.pop_front();
+      }
+    }
+  }
+
+  void kill_child(Child& child) {
+    child.timed_out = true;
+    kill(-child.pid, SIGKILL);
+    auto flush = [&](Stream s) {
+      (s == Stream::out ? child.out_lines : child.err_lines).flush([&](std::string_view l) { emit(child, s, l); });
+    };
+    if (child.out >= 0) flush(Stream::out);
+    if (child.err >= 0) flush(Stream::err);
+    close_fd(child.out);
+    close_fd(child.err);
+    close_fd(child.in);
+  }
+
+  // SIGINT/SIGTERM/SIGHUP: start nothing more, kill every child's group, report it.
+  void interrupt(int fd) {
+    signalfd_siginfo info{};
+    if (read(fd, &info, sizeof info) != sizeof info) return;
+    interrupted_ = static_cast<int>(info.ssi_signo);
+    for (size_t slot = 0; slot < slots_.size(); ++slot) {
+      if (!slots_[slot]) continue;
+      kill_child(*slots_[slot]);
+      maybe_finish(slot);
+    }
+  }
+
+  const std::vector<std::string>& nodes_;
+  const Transport& transport_;
+  const RunOptions& options_;
+  RunObserver* observer_;
+  std::vector<NodeResult> results_;
+  std::vector<std::string> env_;
+  size_t fanout_ = 1;
+  int epoll_ = -1, devnull_ = -1;
+  std::vector<std::unique_ptr<Child>> slots_;  // null: free
+  std::vector<size_t> free_;
+  // (deadline, slot, serial) in start order, which is deadline order: one timeout for all.
+  std::deque<Deadline> deadlines_;
+  uint64_t serial_ = 0;
+  size_t running_ = 0;
+  int interrupted_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<NodeResult>> run_nodes(const std::vector<std::string>& nodes, const Transport& transport,
+                                          const RunOptions& options, RunObserver* observer) {
+  if (nodes.empty()) return std::vector<NodeResult>{};
+  Loop loop(nodes, transport, options, observer);
+  return loop.run();
+}
+
+}  // namespace herd::run

@@ -1,0 +1,37 @@
+#include "run/failed_state.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.h"
+
+namespace herd::run {
+
+std::string failed_state_path(const std::string& db_path) {
+  if (const char* env = std::getenv("HERD_RUN_STATE"); env && *env) return env;
+  return db_path + ".run-failed";
+}
+
+Status save_failed_state(const std::string& path, const FailedState& state) {
+  nlohmann::json j{{"db", state.db}, {"nodes", state.nodes}, {"command", state.command}};
+  return write_file_atomically(path, j.dump() + "\n", 0600);
+}
+
+Result<FailedState> load_failed_state(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return bad_input("{}: no failed set saved: run herd run first", path);
+  auto text = read_file(path);
+  if (!text) return text.error();
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("nodes") || !j["nodes"].is_string())
+    return bad_input("{}: not a herd run state file", path);
+  FailedState state;
+  state.db = j.value("db", "");
+  state.nodes = j["nodes"].get<std::string>();
+  state.command = j.value("command", "");
+  return state;
+}
+
+}  // namespace herd::run
