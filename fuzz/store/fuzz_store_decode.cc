@@ -1,6 +1,6 @@
 // fuzz_store_decode: libFuzzer over the store's decoders of untrusted bytes (objects come
 // from disk and from other hosts). The first byte picks the decoder: 0 tree, 1 snapshot,
-// 2 chunks list, 3 object file. Every input either fails with bad_input naming "what",
+// 2 chunks list, 3 object file, 4 pack index. Every input either fails with bad_input naming "what",
 // or decodes into a value that satisfies the decoder's rules and encodes back to exactly
 // the same bytes (each valid value has one encoding).
 //
@@ -13,6 +13,7 @@
 
 #include "store/chunks.h"
 #include "store/object_file.h"
+#include "store/pack_index.h"
 #include "store/snapshot.h"
 #include "store/tree.h"
 
@@ -66,16 +67,33 @@ void fuzz_object_file(std::string_view bytes) {
   if (header.ok() && header->size > herd::store::kMaxPayloadSize) std::abort();
 }
 
+// A pack index decodes only if its checksum, order and bounds hold; what decodes encodes
+// back to the same bytes, and every entry lies within the pack.
+void fuzz_pack_index(std::string_view bytes) {
+  auto index = herd::store::decode_pack_index(bytes);
+  if (!index.ok()) return;
+  for (size_t i = 0; i < index->entries.size(); ++i) {
+    const auto& e = index->entries[i];
+    if (i > 0 && !(index->entries[i - 1].hash < e.hash)) std::abort();
+    if (e.offset < herd::store::kPackHeaderSize || e.length < herd::store::kObjectHeaderSize ||
+        e.offset + e.length > index->pack_size)
+      std::abort();
+    if (herd::store::find_entry(*index, e.hash) != &e) std::abort();
+  }
+  if (herd::store::encode_pack_index(index->entries, index->pack_size) != bytes) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0: fuzz_tree(bytes); break;
     case 1: fuzz_snapshot(bytes); break;
     case 2: fuzz_chunks(bytes); break;
     case 3: fuzz_object_file(bytes); break;
+    case 4: fuzz_pack_index(bytes); break;
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of fuzz_store_decode from docs/store-format.md, independently of
 the C++ encoders. The first byte of each file picks the decoder (0 tree, 1 snapshot,
-2 chunks, 3 object file).
+2 chunks, 3 object file, 4 pack index).
 
 Usage: fuzz/store/make-corpus.py fuzz/store/corpus
 """
@@ -55,6 +55,14 @@ def object_file(payload, type_=1):
     return b"HOBJ" + bytes([1, type_, 0, 0]) + struct.pack("<Q", len(payload)) + payload
 
 
+def pack_index(entries, pack_size):
+    """entries: (hash, offset, length), any order; sorted here as the format requires."""
+    out = b"HIDX" + struct.pack("<IQQ", 1, len(entries), pack_size)
+    for digest, offset, length in sorted(entries):
+        out += digest + struct.pack("<QQ", offset, length)
+    return out + hashlib.sha256(out).digest()
+
+
 seeds = {
     "tree-empty": b"\0" + tree([]),
     "tree-etc": b"\0" + tree([
@@ -71,6 +79,8 @@ seeds = {
     "chunks-many": b"\2" + chunks([4096, 16384, 65536, 100]),
     "object-raw": b"\3" + object_file(b"fuzz"),
     "object-bad-type": b"\3" + object_file(b"fuzz", 9),
+    "pack-index-empty": b"\4" + pack_index([], 8),
+    "pack-index-two": b"\4" + pack_index([(h("a"), 8, 20), (h("b"), 28, 100)], 128),
 }
 
 # A zstd body, when the zstd program is here to make one (with its content size: from a

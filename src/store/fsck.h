@@ -1,4 +1,5 @@
-// `herd store fsck`: every object is read, verified against its name and decoded; every
+// `herd store fsck`: every pack index is checked (checksum, order, bounds) and every pack
+// against its index; every copy of every object is read, verified against its name and decoded; every
 // ref must name a snapshot; everything refs reach must be present, valid, of the type its
 // referrer expects and of the size it claims (docs/store-format.md, "fsck").
 #pragma once
@@ -13,18 +14,20 @@
 namespace herd::store {
 
 struct FsckOptions {
-  // Delete objects that fail verification, so the next put() of the same content stores
-  // it again (put() skips objects whose file exists).
+  // Delete objects (copies) that fail verification, so the next put() of the same content
+  // stores it again (put() skips objects it finds); packs are rewritten without them.
   bool remove_corrupt = false;
 };
 
 struct FsckReport {
-  uint64_t objects = 0;  // published objects examined
+  uint64_t objects = 0;  // published objects examined (each once; every copy is verified)
   uint64_t blobs = 0, chunks = 0, trees = 0, snapshots = 0;  // the valid ones, by type
   uint64_t payload_bytes = 0;                                // of the valid blobs
   uint64_t refs = 0;
   uint64_t reachable = 0;   // objects refs reach (present or not)
-  uint64_t temp_files = 0;  // in tmp/: staged by writers (live or killed) and gc leftovers
+  // In tmp/: staged by writers (live or killed) and gc leftovers; and packs without an
+  // index (a writer killed while publishing).
+  uint64_t temp_files = 0;
   // Each names the object or ref and, for a reference, who refers to it and from which
   // ref. Any problem fails fsck.
   std::vector<std::string> problems;

@@ -7,9 +7,14 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <random>
+#include <unordered_set>
 
+#include "store/object_file.h"
+#include "store/pack_set.h"
 #include "store/reachability.h"
+#include "store/repack.h"
 
 namespace herd::store {
 namespace {
@@ -84,21 +89,84 @@ class Collector {
     return {};
   }
 
-  // Objects a killed gc moved aside come back before marking: it had not decided yet,
-  // or a put() may have freshened them, and a ref may reach them.
+  // Objects and packs a killed gc moved aside come back before marking: it had not
+  // decided yet, or a put() may have freshened them, and a ref may reach them. A pack
+  // comes back before its index, and an index only if its pack is back (repack.h).
   void restore_trash(GcReport& report) {
     std::string tmp = store_.root() + "/tmp";
+    std::string packs = store_.pack_set().folder();
     for (const std::string& name : folder_names(tmp)) {
       std::string folder = tmp + "/" + name;
       if (name.rfind("gc-", 0) != 0 || folder == trash_) continue;
-      for (const std::string& file : folder_names(folder)) {
-        auto hash = Hash::parse(file);
-        if (!hash || options_.dry_run) continue;
-        std::string path = folder + "/" + file, home = store_.object_path(*hash);
+      if (options_.dry_run) continue;
+      std::vector<std::string> files = folder_names(folder);
+      // Packs first, then indexes, then loose objects.
+      std::stable_partition(files.begin(), files.end(), [](const std::string& f) { return f.ends_with(".pack"); });
+      for (const std::string& file : files) {
+        std::string path = folder + "/" + file, home;
+        bool moved_with_pack = false;  // an index whose pack was aside too counts with it
+        if (file.ends_with(".pack")) {
+          home = packs + "/" + file;
+        } else if (file.ends_with(".idx")) {
+          home = packs + "/" + file;
+          std::string pack_name = file.substr(0, file.size() - 4) + ".pack";
+          if (::access((packs + "/" + pack_name).c_str(), F_OK) != 0) {  // its pack was deleted: the index goes too
+            ::unlink(path.c_str());
+            continue;
+          }
+          moved_with_pack = std::find(files.begin(), files.end(), pack_name) != files.end();
+        } else if (auto hash = Hash::parse(file)) {
+          home = store_.object_path(*hash);
+        } else {
+          continue;
+        }
         if (::access(home.c_str(), F_OK) == 0 ? ::unlink(path.c_str()) == 0 : ::rename(path.c_str(), home.c_str()) == 0)
-          ++report.restored;
+          report.restored += !moved_with_pack;
       }
-      if (!options_.dry_run) ::rmdir(folder.c_str());
+      ::rmdir(folder.c_str());
+    }
+  }
+
+  // Drops the unreachable objects of one pack if the pack is older than the grace period
+  // (its mtime is the youngest put() or has() that relied on any of its objects).
+  Status sweep_pack(const std::shared_ptr<const Pack>& pack, const std::unordered_set<Hash>& reachable, GcReport& report) {
+    uint64_t dead = 0, dead_bytes = 0;
+    for (const PackEntry& e : pack->index.entries)
+      if (!reachable.count(e.hash)) {
+        ++dead;
+        dead_bytes += e.length;
+      }
+    if (dead == 0) return {};
+    struct stat st {};
+    if (::lstat(pack->pack_path.c_str(), &st) != 0) return {};  // removed meanwhile
+    if (!old(st)) {
+      report.young += dead;
+      return {};
+    }
+    if (options_.dry_run) {
+      report.removed += dead;
+      report.removed_bytes += dead_bytes;
+      return {};
+    }
+    auto rewritten = rewrite_pack(store_, pack, [&](const PackEntry& e) { return reachable.count(e.hash) > 0; }, grace_ns_);
+    if (!rewritten) return rewritten.error();
+    if (rewritten->young) {
+      report.young += dead;
+    } else {
+      report.removed += rewritten->dropped;
+      report.removed_bytes += rewritten->dropped_bytes;
+    }
+    return {};
+  }
+
+  // Packs without an index (a writer killed between its two renames, or a gc between its
+  // two deletions) are garbage once old.
+  void remove_unindexed_packs(GcReport& report) {
+    const std::string& folder = store_.pack_set().folder();
+    for (const std::string& name : list_pack_names(folder).unindexed) {
+      std::string path = folder + "/" + name + ".pack";
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) == 0 && old(st) && !options_.dry_run && ::unlink(path.c_str()) == 0) ++report.temp_removed;
     }
   }
 
@@ -163,16 +231,20 @@ Result<GcReport> gc(ObjectStore& store, const Refs& refs, const GcOptions& optio
     return failure("gc: nothing removed: {} problem(s) in what refs reach (run herd store fsck), the first: {}",
                    walk.problems.size(), walk.problems.front());
 
-  auto hashes = store.list();
-  if (!hashes) return hashes.error();
-  for (const Hash& hash : *hashes) {
-    ++report.objects;
-    if (walk.reachable.count(hash)) {
-      ++report.reachable;
-      continue;
-    }
-    HERD_CHECK(collector.sweep(hash, report));
-  }
+  // Sweep: loose objects one by one, packs whole.
+  auto loose = list_loose_objects(store.root());
+  if (!loose) return loose.error();
+  store.pack_set().rescan(true);
+  auto packs = store.pack_set().packs();
+  std::unordered_set<Hash> present(loose->begin(), loose->end());
+  for (const auto& pack : packs)
+    for (const PackEntry& e : pack->index.entries) present.insert(e.hash);
+  report.objects = present.size();
+  for (const Hash& hash : present) report.reachable += walk.reachable.count(hash);
+  for (const Hash& hash : *loose)
+    if (!walk.reachable.count(hash)) HERD_CHECK(collector.sweep(hash, report));
+  for (const auto& pack : packs) HERD_CHECK(collector.sweep_pack(pack, walk.reachable, report));
+  collector.remove_unindexed_packs(report);
   collector.clean_temp(report);
   return report;
 }

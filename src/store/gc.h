@@ -1,9 +1,14 @@
 // `herd store gc`: removes objects no ref reaches, safely while writers are active.
-// An unreachable object survives while its file is younger than the grace period: a
-// writer's put() writes or freshens (sets the mtime of) every object of its session, and
-// must point a ref at them within the grace period. Refs are read under the refs lock;
-// an object is moved aside, its age checked again, and only then deleted, so a put()
-// that freshens it at the same moment either wins or finds it gone and writes it again.
+// An unreachable object survives while its file (a loose object) or its pack is younger
+// than the grace period: a writer's put() and has() write or freshen (set the mtime of)
+// every object of its session -- for a packed object, the whole pack, at most once per
+// kFreshenIntervalSeconds -- and must point a ref at them within the grace period minus
+// that interval. Refs are read under the refs lock. A loose object is moved aside, its age
+// checked again, and only then deleted; a pack with unreachable objects is first rewritten
+// with its reachable ones (the new pack is published before anything goes), then its index
+// and the pack are moved aside, the pack's age is checked again, and only then are they
+// deleted (repack.h). So a put() that freshens at the same moment either wins (gc puts the
+// file back) or finds it gone and writes the object again.
 // See docs/store-format.md, "gc".
 #pragma once
 
@@ -23,13 +28,13 @@ struct GcOptions {
 };
 
 struct GcReport {
-  uint64_t objects = 0;    // published objects examined
+  uint64_t objects = 0;    // published objects examined (each once, however many copies)
   uint64_t reachable = 0;  // kept: a ref reaches them
-  uint64_t young = 0;      // kept: unreachable but younger than the grace period
-  uint64_t removed = 0;    // removed (dry run: would be)
+  uint64_t young = 0;      // kept: unreachable but younger than the grace period (or in a young pack)
+  uint64_t removed = 0;    // removed (dry run: would be), loose or from packs
   uint64_t removed_bytes = 0;
-  uint64_t temp_removed = 0;  // old files of killed writers in tmp/
-  uint64_t restored = 0;      // objects a killed gc had moved aside, put back
+  uint64_t temp_removed = 0;  // old files of killed writers in tmp/, old packs without index
+  uint64_t restored = 0;      // objects and packs a killed gc had moved aside, put back
 };
 
 // Fails, removing nothing, when something refs reach is missing or corrupt (the objects

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/object_store.h"
 
@@ -44,5 +45,8 @@ Result<ObjectHeader> parse_object_header(std::string_view file);
 // Decodes a whole object file and checks it is the object `expected`: the error is the
 // reason only (the caller names the object and file).
 Result<Object> decode_object_file(std::string_view file, const Hash& expected);
+
+// Every loose object file under root/objects/<2 hex>/ (format 1 objects), by name.
+Result<std::vector<Hash>> list_loose_objects(const std::string& root);
 
 }  // namespace herd::store

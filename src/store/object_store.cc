@@ -16,15 +16,19 @@
 #include <unordered_set>
 
 #include "store/object_file.h"
+#include "store/pack_set.h"
+#include "store/pack_writer.h"
+#include "store/repack.h"
 #include "util/atomic_file.h"
 
 namespace herd::store {
 
 namespace {
 
-// Staged objects are published by put() itself past these bounds (docs/store-format.md).
-constexpr size_t kMaxStagedObjects = 16384;
-constexpr uint64_t kMaxStagedBytes = 512ull << 20;
+// A staging pack is published by put() itself past these bounds (docs/store-format.md):
+// they bound a pack's size, the writer's memory and how long staged bytes wait in tmp/.
+constexpr size_t kMaxStagedObjects = 1u << 20;
+constexpr uint64_t kMaxStagedBytes = 256ull << 20;
 constexpr auto kMaxStagedAge = std::chrono::minutes(10);
 // Per-thread read buffers larger than this are released after use.
 constexpr size_t kKeptBuffer = 16 << 20;
@@ -37,43 +41,6 @@ std::string random_hex(int digits) {
   std::string out;
   for (int i = 0; i < digits; ++i) out.push_back(hex[device() & 15]);
   return out;
-}
-
-// Writes `a` then `b` to fd.
-bool write_pieces(int fd, std::string_view a, std::string_view b) {
-  while (!a.empty() || !b.empty()) {
-    iovec iov[2] = {{const_cast<char*>(a.data()), a.size()}, {const_cast<char*>(b.data()), b.size()}};
-    ssize_t n = ::writev(fd, iov, 2);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    size_t done = static_cast<size_t>(n);
-    size_t from_a = std::min(done, a.size());
-    a.remove_prefix(from_a);
-    b.remove_prefix(done - from_a);
-  }
-  return true;
-}
-
-Status sync_filesystem(const std::string& root) {
-  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return failure("store {}: cannot open: {}", root, errno_text(errno));
-  int rc = ::syncfs(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0) return failure("store {}: syncfs: {}", root, errno_text(saved));
-  return {};
-}
-
-Status fsync_path(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return failure("{}: cannot open: {}", path, errno_text(errno));
-  int rc = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0) return failure("{}: fsync: {}", path, errno_text(saved));
-  return {};
 }
 
 Status make_folder(const std::string& path) {
@@ -124,27 +91,26 @@ Sha256& thread_hasher() {
 
 namespace detail {
 
-// A writer's staged objects: files tmp/w-<pid>-<rand>/<hex> written without fsync, not
-// yet under objects/. Invariant: every hash in `staged` has a complete file in `folder`
-// (unless gc removed it, which sync() reports).
+// A writer's staged objects: one staging pack tmp/w-<pid>-<rand>/pack-<id>.pack written
+// without fsync, not yet under objects/packs/ (pack_writer.h).
 struct Session {
   pid_t pid = ::getpid();  // first: `folder` is named after it
   std::string root;
   std::string folder;
   bool folder_made = false;
-  std::unordered_set<Hash> staged;
-  uint64_t staged_bytes = 0;
+  std::unique_ptr<PackWriter> pack;  // made at the first put
   std::chrono::steady_clock::time_point first_staged{};
 
   explicit Session(std::string store_root)
       : root(std::move(store_root)), folder(root + "/tmp/w-" + std::to_string(pid) + "-" + random_hex(8)) {}
-  std::string path(const Hash& h) const { return folder + "/" + h.hex(); }
+  bool staging() const { return pack && pid == ::getpid() && pack->count() > 0; }
+  const PackEntry* find(const Hash& h) const { return pack && pid == ::getpid() ? pack->find(h) : nullptr; }
 
   // Never synced: nobody was promised these objects. A forked child leaves its parent's
   // files alone.
   ~Session() {
     if (pid != ::getpid()) return;
-    for (const auto& h : staged) ::unlink(path(h).c_str());
+    if (pack) pack->discard();
     if (folder_made) ::rmdir(folder.c_str());
   }
 };
@@ -174,7 +140,10 @@ std::string default_store_root() {
   return env && *env ? env : "/var/lib/herd/store";
 }
 
-Result<ObjectStore> ObjectStore::open(const std::string& root) {
+namespace {
+
+// The version in root/format, or an error naming the store.
+Result<int> read_format_version(const std::string& root) {
   std::string format_path = root + "/format";
   std::string text;
   if (int e = read_whole(format_path, text); e != 0) {
@@ -191,8 +160,18 @@ Result<ObjectStore> ObjectStore::open(const std::string& root) {
   if (number.empty() || *end != '\0' || version < 1) return failure("{}: bad format version '{}'", format_path, number);
   if (version > kStoreFormatVersion)
     return failure("{}: store format version {} is newer than this herd knows ({})", root, version, kStoreFormatVersion);
+  return static_cast<int>(version);
+}
+
+}  // namespace
+
+Result<ObjectStore> ObjectStore::open(const std::string& root) {
+  auto version = read_format_version(root);
+  if (!version) return version.error();
   ObjectStore store(root);
   store.session_ = std::make_shared<detail::Session>(root);
+  store.packs_ = std::make_shared<PackSet>(root);
+  store.packs_->format_version = *version;
   return store;
 }
 
@@ -218,7 +197,7 @@ Result<ObjectStore> ObjectStore::init(const std::string& root) {
   } else {
     return failure("{}: cannot open folder: {}", root, errno_text(errno));
   }
-  for (const char* sub : {"/objects", "/refs", "/tmp"}) HERD_CHECK(make_folder(root + sub));
+  for (const char* sub : {"/objects", "/objects/packs", "/refs", "/tmp"}) HERD_CHECK(make_folder(root + sub));
   static constexpr char hex[] = "0123456789abcdef";
   for (int i = 0; i < 256; ++i) HERD_CHECK(make_folder(root + "/objects/" + hex[i >> 4] + hex[i & 15]));
   HERD_CHECK(fsync_path(root + "/objects"));
@@ -263,116 +242,129 @@ Result<PutResult> ObjectStore::insert_encoded(const Hash& hash, std::string_view
 Result<PutResult> ObjectStore::stage(const Hash& hash, std::string_view header, std::string_view body) {
   if (!session_ || session_->pid != ::getpid()) session_ = std::make_shared<detail::Session>(root_);
   detail::Session& s = *session_;
-  std::string staged_path = s.path(hash);
-  int fd = -1;
-  for (int attempt = 0; attempt < 3 && fd < 0; ++attempt) {
-    fd = ::open(staged_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-    if (fd >= 0) break;
-    if (errno == ENOENT) {  // the session folder is new, or gc removed it while idle
-      if (::mkdir(s.folder.c_str(), 0755) != 0 && errno != EEXIST)
-        return failure("object {}: cannot create staging folder {}: {}", hash.hex(), s.folder, errno_text(errno));
-      s.folder_made = true;
-    } else if (errno == EEXIST) {  // a leftover of a failed write
-      ::unlink(staged_path.c_str());
-    } else {
-      return failure("object {}: cannot create {}: {}", hash.hex(), staged_path, errno_text(errno));
-    }
+  // The session folder is new, or gc removed it while it was idle and empty.
+  if (!s.pack || s.pack->count() == 0) {
+    if (::mkdir(s.folder.c_str(), 0755) != 0 && errno != EEXIST)
+      return failure("object {}: cannot create staging folder {}: {}", hash.hex(), s.folder, errno_text(errno));
+    s.folder_made = true;
+    if (!s.pack) s.pack = std::make_unique<PackWriter>(s.folder);
   }
-  if (fd < 0) return failure("object {}: cannot create {}: {}", hash.hex(), staged_path, errno_text(errno));
-  bool written = write_pieces(fd, header, body);
-  int saved = errno;
-  if (::close(fd) != 0 && written) {
-    written = false;
-    saved = errno;
-  }
-  size_t file_size = header.size() + body.size();
-  if (!written) {
-    ::unlink(staged_path.c_str());
-    return failure("object {}: cannot write {}: {}", hash.hex(), staged_path, errno_text(saved));
-  }
-  if (s.staged.empty()) s.first_staged = std::chrono::steady_clock::now();
-  s.staged.insert(hash);
-  s.staged_bytes += file_size;
-  if (s.staged.size() >= kMaxStagedObjects || s.staged_bytes >= kMaxStagedBytes ||
+  if (s.pack->count() == 0) s.first_staged = std::chrono::steady_clock::now();
+  HERD_CHECK(s.pack->append(hash, header, body));
+  if (s.pack->count() >= kMaxStagedObjects || s.pack->size() >= kMaxStagedBytes ||
       std::chrono::steady_clock::now() - s.first_staged >= kMaxStagedAge)
     HERD_CHECK(sync());
   return PutResult{hash, true};
 }
 
-Status ObjectStore::sync() {
-  if (!session_ || session_->pid != ::getpid() || session_->staged.empty()) return {};
-  detail::Session& s = *session_;
-  // 1. Every staged file's content reaches the disk before any of them gets its name.
-  HERD_CHECK(sync_filesystem(root_));
-  // 2. Publish. A failure leaves the rest staged for a retry.
-  std::optional<Error> first_error;
-  for (auto it = s.staged.begin(); it != s.staged.end();) {
-    std::string from = s.path(*it), to = object_path(*it);
-    int rc = ::rename(from.c_str(), to.c_str());
-    if (rc != 0 && errno == ENOENT && ::access(from.c_str(), F_OK) == 0) {
-      // The fan-out folder is missing (made by init, but someone removed it).
-      std::string fan_out = to.substr(0, to.rfind('/'));
-      if (::mkdir(fan_out.c_str(), 0755) == 0 || errno == EEXIST) rc = ::rename(from.c_str(), to.c_str());
-    }
-    if (rc == 0) {
-      it = s.staged.erase(it);
-      continue;
-    }
-    int e = errno;
-    if (e == ENOENT) {
-      // Only gc removes staged files, and only ones older than its grace period.
-      if (!first_error)
-        first_error = failure("object {}: staged file {} vanished before it was published (removed by gc?)", it->hex(), from);
-      it = s.staged.erase(it);
-      continue;
-    }
-    if (!first_error) first_error = failure("object {}: cannot publish {} as {}: {}", it->hex(), from, to, errno_text(e));
-    ++it;
-  }
-  // 3. The new names reach the disk before the caller points a ref at them.
-  HERD_CHECK(sync_filesystem(root_));
-  if (s.staged.empty()) s.staged_bytes = 0;
-  if (first_error) return *first_error;
+Status ObjectStore::upgrade_format() {
+  if (packs_->format_version >= 2) return {};
+  auto version = read_format_version(root_);
+  if (!version) return version.error();
+  // Atomic (rename of a synced file): a crash leaves format 1 or 2, and a format 1 store
+  // has no packs yet, so either is right.
+  if (*version < 2) HERD_CHECK(write_file_atomically(root_ + "/format", "herd-store 2\n"));
+  packs_->format_version = 2;
   return {};
 }
 
-bool ObjectStore::has(const Hash& hash) const {
-  if (session_ && session_->staged.count(hash)) return true;
-  return ::access(object_path(hash).c_str(), F_OK) == 0;
+Status ObjectStore::sync() {
+  if (!session_ || !session_->staging()) return {};
+  detail::Session& s = *session_;
+  HERD_CHECK(upgrade_format());
+  // Durable first, then named: see pack_writer.h. A failure leaves the objects staged.
+  auto pack = s.pack->publish(packs_->folder());
+  if (!pack) return pack.error();
+  packs_->add(std::move(*pack));
+  return {};
 }
 
-bool ObjectStore::has_staged_or_freshened(const Hash& hash) {
-  if (session_ && session_->pid == ::getpid() && session_->staged.count(hash)) return true;
-  // Present already: freshen its mtime so a concurrent gc keeps it (see gc.h).
-  std::string final_path = object_path(hash);
-  if (::utimensat(AT_FDCWD, final_path.c_str(), nullptr, 0) == 0) return true;
-  return errno != ENOENT && ::access(final_path.c_str(), F_OK) == 0;
+bool ObjectStore::has(const Hash& hash) const { return has_staged_or_freshened(hash); }
+
+bool ObjectStore::has_staged_or_freshened(const Hash& hash) const {
+  if (session_ && session_->find(hash)) return true;
+  // Packs published or removed by other processes since the last look (one stat when
+  // there are none): a pack gc removed must not count.
+  packs_->rescan();
+  // Present already: freshen the pack's or the file's mtime so a concurrent gc keeps it
+  // (see gc.h). A pack whose file is gone does not count.
+  for (const PackedObject& copy : packs_->find_all(hash)) {
+    if (packs_->freshen(*copy.pack)) return true;
+    packs_->drop(copy.pack->name);
+  }
+  std::string loose = object_path(hash);
+  if (::utimensat(AT_FDCWD, loose.c_str(), nullptr, 0) == 0) return true;
+  return errno != ENOENT && ::access(loose.c_str(), F_OK) == 0;
+}
+
+Result<Object> ObjectStore::read_verified(const Hash& hash, std::string& file) const {
+  std::optional<Error> first_error;
+  auto note = [&](Error e) {
+    if (!first_error) first_error = std::move(e);
+  };
+  if (session_) {
+    if (const PackEntry* staged = session_->find(hash)) {
+      if (auto s = session_->pack->read(*staged, file); !s) {
+        note(s.error());
+      } else {
+        auto object = decode_object_file(file, hash);
+        if (object) return object;
+        note(failure("object {} ({} at offset {}) is corrupt: {}", hash.hex(), session_->pack->pack_path(), staged->offset,
+                     object.error().message));
+      }
+    }
+  }
+  bool any = first_error.has_value();
+  for (int pass = 0; pass < 2; ++pass) {
+    bool pack_went = false;
+    for (const PackedObject& copy : packs_->find_all(hash)) {
+      bool gone = false;
+      if (auto s = read_packed(*packs_, copy, file, &gone); !s) {
+        if (gone) {  // gc removed the pack after publishing what it kept
+          packs_->drop(copy.pack->name);
+          pack_went = true;
+          continue;
+        }
+        any = true;
+        note(s.error());
+        continue;
+      }
+      any = true;
+      auto object = decode_object_file(file, hash);
+      if (object) return object;
+      note(failure("object {} ({} at offset {}) is corrupt: {}", hash.hex(), copy.pack->pack_path, copy.entry.offset,
+                   object.error().message));
+    }
+    if (pass == 1) break;
+    std::string path = object_path(hash);
+    int e = read_whole(path, file);
+    if (e == 0) {
+      auto object = decode_object_file(file, hash);
+      if (object) return object;
+      note(failure("object {} ({}) is corrupt: {}", hash.hex(), path, object.error().message));
+      any = true;
+    } else if (e != ENOENT) {
+      note(failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(e)));
+      any = true;
+    }
+    if (any) break;
+    packs_->rescan(pack_went);  // another process may have published (or repacked) it
+  }
+  if (first_error) return *first_error;
+  return failure("object {} is missing ({}, nor in any pack)", hash.hex(), object_path(hash));
 }
 
 Result<std::string> ObjectStore::read_encoded(const Hash& hash) const {
   std::string file;
-  std::string path = object_path(hash);
-  int e = ENOENT;
-  if (session_ && session_->staged.count(hash)) e = read_whole(session_->path(hash), file);
-  if (e == ENOENT) e = read_whole(path, file);
-  if (e == ENOENT) return failure("object {} is missing ({})", hash.hex(), path);
-  if (e != 0) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(e));
-  auto object = decode_object_file(file, hash);
-  if (!object) return failure("object {} ({}) is corrupt: {}", hash.hex(), path, object.error().message);
+  auto object = read_verified(hash, file);
+  if (!object) return object.error();
   return file;
 }
 
 Result<Object> ObjectStore::get(const Hash& hash) const {
   thread_local std::string file;
-  std::string path = object_path(hash);
-  int e = ENOENT;
-  if (session_ && session_->staged.count(hash)) e = read_whole(session_->path(hash), file);
-  if (e == ENOENT) e = read_whole(path, file);  // not staged, or published meanwhile
-  if (e == ENOENT) return failure("object {} is missing ({})", hash.hex(), path);
-  if (e != 0) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(e));
-  auto object = decode_object_file(file, hash);
+  auto object = read_verified(hash, file);
   if (file.capacity() > kKeptBuffer) std::string().swap(file);  // one huge object must not pin memory
-  if (!object) return failure("object {} ({}) is corrupt: {}", hash.hex(), path, object.error().message);
   return object;
 }
 
@@ -385,30 +377,59 @@ Result<std::string> ObjectStore::get(const Hash& hash, ObjectType type) const {
 }
 
 Result<ObjectType> ObjectStore::peek_type(const Hash& hash) const {
-  std::string path = object_path(hash);
-  if (session_ && session_->staged.count(hash)) path = session_->path(hash);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT && path != object_path(hash)) fd = ::open((path = object_path(hash)).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return failure("object {} is missing ({})", hash.hex(), path);
-    return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(errno));
-  }
   char header[kObjectHeaderSize];
-  ssize_t n = ::pread(fd, header, sizeof header, 0);
-  int saved = errno;
-  ::close(fd);
-  if (n < 0) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(saved));
-  auto parsed = parse_object_header(std::string_view(header, static_cast<size_t>(n)));
-  if (!parsed) return failure("object {} ({}) is corrupt: {}", hash.hex(), path, parsed.error().message);
-  return parsed->type;
+  auto parse = [&](ssize_t n, const std::string& where) -> Result<ObjectType> {
+    auto parsed = parse_object_header(std::string_view(header, n > 0 ? static_cast<size_t>(n) : 0));
+    if (!parsed) return failure("object {} ({}) is corrupt: {}", hash.hex(), where, parsed.error().message);
+    return parsed->type;
+  };
+  if (session_) {
+    if (const PackEntry* staged = session_->find(hash)) {
+      std::string file;
+      if (session_->pack->read(*staged, file)) {
+        std::memcpy(header, file.data(), std::min(file.size(), sizeof header));
+        return parse(static_cast<ssize_t>(std::min(file.size(), sizeof header)), session_->pack->pack_path());
+      }
+    }
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    bool pack_went = false;
+    for (const PackedObject& copy : packs_->find_all(hash)) {
+      std::string why;
+      bool gone = false;
+      auto pack_file = packs_->open(*copy.pack, &why, &gone);
+      if (!pack_file) {
+        if (!gone) return failure("object {}: {}", hash.hex(), why);
+        packs_->drop(copy.pack->name);
+        pack_went = true;
+        continue;
+      }
+      ssize_t n = ::pread(pack_file->fd, header, sizeof header, static_cast<off_t>(copy.entry.offset));
+      if (n < 0) return failure("object {}: cannot read {}: {}", hash.hex(), copy.pack->pack_path, errno_text(errno));
+      return parse(n, fmt::format("{} at offset {}", copy.pack->pack_path, copy.entry.offset));
+    }
+    if (pass == 1) break;
+    std::string path = object_path(hash);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ssize_t n = ::pread(fd, header, sizeof header, 0);
+      int saved = errno;
+      ::close(fd);
+      if (n < 0) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(saved));
+      return parse(n, path);
+    }
+    if (errno != ENOENT) return failure("object {}: cannot read {}: {}", hash.hex(), path, errno_text(errno));
+    packs_->rescan(pack_went);
+  }
+  return failure("object {} is missing ({}, nor in any pack)", hash.hex(), object_path(hash));
 }
 
-Result<std::vector<Hash>> ObjectStore::list() const {
+Result<std::vector<Hash>> list_loose_objects(const std::string& root) {
   static constexpr char hex[] = "0123456789abcdef";
   std::vector<Hash> out;
   for (int i = 0; i < 256; ++i) {
     char prefix[3] = {hex[i >> 4], hex[i & 15], '\0'};
-    std::string folder = root_ + "/objects/" + prefix;
+    std::string folder = root + "/objects/" + prefix;
     DIR* dir = ::opendir(folder.c_str());
     if (!dir) {
       if (errno == ENOENT) continue;
@@ -427,10 +448,26 @@ Result<std::vector<Hash>> ObjectStore::list() const {
   return out;
 }
 
+Result<std::vector<Hash>> ObjectStore::list() const {
+  auto out = list_loose_objects(root_);
+  if (!out) return out.error();
+  packs_->rescan(true);
+  std::unordered_set<Hash> seen(out->begin(), out->end());
+  for (const auto& pack : packs_->packs())
+    for (const PackEntry& e : pack->index.entries)
+      if (seen.insert(e.hash).second) out->push_back(e.hash);
+  return out;
+}
+
 Status ObjectStore::remove(const Hash& hash) {
-  if (session_ && session_->pid == ::getpid() && session_->staged.erase(hash)) ::unlink(session_->path(hash).c_str());
+  if (session_ && session_->find(hash)) session_->pack->forget(hash);
   std::string path = object_path(hash);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return failure("object {}: cannot remove {}: {}", hash.hex(), path, errno_text(errno));
+  packs_->rescan(true);
+  for (const PackedObject& copy : packs_->find_all(hash)) {
+    auto dropped = rewrite_pack(*this, copy.pack, [&](const PackEntry& e) { return e.hash != hash; }, std::nullopt);
+    if (!dropped) return failure("object {}: cannot remove it from {}: {}", hash.hex(), copy.pack->pack_path, dropped.error().message);
+  }
   return {};
 }
 

@@ -1,13 +1,15 @@
 // The object store: immutable objects named by the SHA-256 of their type and payload,
-// kept zstd-compressed (raw when that does not pay) one file each under
-// objects/<2 hex>/<62 hex>, and verified against their name on every read.
+// kept zstd-compressed (raw when that does not pay), and verified against their name on
+// every read. New objects go into pack files under objects/packs/ (store format 2);
+// objects stored one file each under objects/<2 hex>/<62 hex> (format 1) stay readable.
 // The on-disk format is in docs/store-format.md; that document is the reference.
 //
-// Durability: put() stages a new object in tmp/ without fsync; sync() makes every staged
-// object durable (syncfs), renames them into objects/ and syncs again. So a file under
-// objects/ always had its whole content on disk before it got its name, and a crash
-// leaves torn files only in tmp/. Call sync() before a ref points at new objects;
-// objects still staged when the last copy of an ObjectStore goes are deleted.
+// Durability: put() appends a new object to this writer's staging pack in tmp/ without
+// fsync; sync() writes the pack's index, fsyncs both, and renames the pack and then its
+// index into objects/packs/ (pack_writer.h). So an index under objects/packs/ always names
+// a pack whose whole content was on disk first, and a crash leaves torn files only in tmp/.
+// Call sync() before a ref points at new objects; objects still staged when the last copy
+// of an ObjectStore goes are deleted.
 //
 // Thread-safety: one ObjectStore may be used by one thread. Copies share its staged
 // objects (sync() on any copy publishes them all), so an ObjectStore and its copies
@@ -46,7 +48,9 @@ struct Object {
 Hash object_hash(ObjectType type, std::string_view payload);
 
 // The store format version this herd writes and the newest it reads (the `format` file).
-inline constexpr int kStoreFormatVersion = 1;
+// 1: loose objects only; 2: packs as well (a format 1 store is upgraded when it gets its
+// first pack).
+inline constexpr int kStoreFormatVersion = 2;
 // The largest payload an object may have; put() refuses larger ones, get() reports a
 // header claiming more as corrupt.
 inline constexpr uint64_t kMaxPayloadSize = 256ull << 20;
@@ -63,6 +67,8 @@ std::string default_store_root();
 namespace detail {
 struct Session;  // a writer's staged objects (object_store.cc)
 }
+class PackSet;  // the published packs (pack_set.h)
+struct PackedObject;
 
 class ObjectStore {
  public:
@@ -84,7 +90,8 @@ class ObjectStore {
   // no-op when nothing is staged. On failure the objects stay staged and sync() may be
   // retried. put() calls it by itself when many objects (or old ones) are staged.
   Status sync();
-  // Whether the object is present (not verified).
+  // Whether the object is present (not verified). Like put(), freshens the object's file or
+  // pack (see gc.h), so a caller may rely on what has() found for the grace period.
   bool has(const Hash& hash) const;
   // Reads, decompresses and verifies an object. A missing object and a corrupt one
   // (hash mismatch, bad compression, bad header) are failures naming the hash and file.
@@ -98,12 +105,16 @@ class ObjectStore {
   // store): decoded and verified against `hash` first, then staged unchanged like put().
   // Bytes that are not the object `hash` are bad_input naming it; nothing is stored.
   Result<PutResult> insert_encoded(const Hash& hash, std::string_view file);
-  // Every published object, in no particular order (staged ones are not listed).
+  // Every published object, loose or packed, each once, in no particular order (staged
+  // ones are not listed).
   Result<std::vector<Hash>> list() const;
-  // Removes one object (for gc and fsck --remove-corrupt); a missing one is fine.
+  // Removes one object (for gc and fsck --remove-corrupt); a missing one is fine. A packed
+  // object is removed by rewriting each pack that holds it without it (see gc.h).
   Status remove(const Hash& hash);
-  // The file an object lives in.
+  // The file the object would have as a loose (format 1) object; new objects are packed.
   std::string object_path(const Hash& hash) const;
+  // Internal to src/store (gc, fsck): the published packs as this store sees them.
+  PackSet& pack_set() const { return *packs_; }
   // The object's type from its header, unverified (gc uses it to tell a file's blob from
   // its chunks without reading the blob). Fails naming the hash and file.
   Result<ObjectType> peek_type(const Hash& hash) const;
@@ -112,11 +123,19 @@ class ObjectStore {
   explicit ObjectStore(std::string root) : root_(std::move(root)) {}
   // Stages `file` (the header and body of object `hash`) unless the store has it.
   Result<PutResult> stage(const Hash& hash, std::string_view header, std::string_view body);
-  // Whether `hash` is staged by this writer or published (then its mtime is refreshed).
-  bool has_staged_or_freshened(const Hash& hash);
+  // Whether `hash` is staged by this writer or published (then the mtime of its file or
+  // pack is refreshed, see gc.h).
+  bool has_staged_or_freshened(const Hash& hash) const;
+  // Reads object `hash`'s file bytes into `file` and verifies them, trying every copy
+  // (staged, packed, loose) until one verifies; the error names the hash and file.
+  Result<Object> read_verified(const Hash& hash, std::string& file) const;
+  // Writes format 2 into a format 1 store, before its first pack is published.
+  Status upgrade_format();
   std::string root_;
   // Shared by copies; its destructor deletes objects still staged (never synced).
   std::shared_ptr<detail::Session> session_;
+  // Shared by copies: the packs loaded so far.
+  std::shared_ptr<PackSet> packs_;
 };
 
 }  // namespace herd::store

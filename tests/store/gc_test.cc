@@ -1,6 +1,9 @@
 // gc removes exactly the unreachable objects older than the grace period, and leaves
 // the store passing fsck.
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "graph_fixture.h"
 #include "store/fsck.h"
@@ -13,9 +16,7 @@ constexpr int64_t kHour = 3600;
 
 class Gc : public StoreTest {
  protected:
-  void age_all_objects(int64_t seconds) {
-    for (const Hash& h : must(store.list())) age_file(store.object_path(h), seconds);
-  }
+  void age_all_objects(int64_t seconds) { age_objects(root, seconds); }
   GcReport run(int64_t grace = kHour, bool dry_run = false) {
     GcOptions options;
     options.grace_seconds = grace;
@@ -69,14 +70,81 @@ TEST_F(Gc, KeepsReachableAndYoungRemovesOldUnreachable) {
 TEST_F(Gc, PutFreshensExistingObjects) {
   Hash h = must(store.put(ObjectType::blob, "old but about to be reused"));
   ASSERT_TRUE(store.sync());
-  age_file(store.object_path(h), 2 * kHour);
+  age_all_objects(2 * kHour);
   ObjectStore writer = must(ObjectStore::open(root));
   EXPECT_FALSE(must(writer.insert(ObjectType::blob, "old but about to be reused")).added);
   EXPECT_EQ(run().removed, 0u);
   EXPECT_TRUE(store.has(h));
-  age_file(store.object_path(h), 2 * kHour);
+  age_all_objects(2 * kHour);
   EXPECT_EQ(run().removed, 1u);
   EXPECT_FALSE(store.has(h));
+  EXPECT_TRUE(files_ending(root + "/objects/packs", "").empty()) << "an all-dead pack is deleted";
+}
+
+// The same for format 1's loose objects.
+TEST_F(Gc, PutFreshensLooseObjects) {
+  put_loose(root, ObjectType::blob, "loose and old");
+  Hash h = object_hash(ObjectType::blob, "loose and old");
+  age_all_objects(2 * kHour);
+  ObjectStore writer = must(ObjectStore::open(root));
+  EXPECT_FALSE(must(writer.insert(ObjectType::blob, "loose and old")).added);
+  EXPECT_EQ(run().removed, 0u);
+  age_all_objects(2 * kHour);
+  EXPECT_EQ(run().removed, 1u);
+  EXPECT_FALSE(store.has(h));
+}
+
+// A pack holding live and dead objects is rewritten with the live ones only, once old;
+// readers that had the old pack open keep reading it.
+TEST_F(Gc, RepacksOldPacksWithDeadObjects) {
+  Hash dead = must(store.put(ObjectType::blob, "dead"));
+  auto kept = build_snapshot(store, refs, "images/base", 11);  // in the same pack as `dead`
+  auto abandoned = build_snapshot(store, refs, "scratch", 12);  // a pack of dead objects only
+  ASSERT_TRUE(refs.remove("scratch", abandoned.snapshot));
+  auto old_pack = packed_location(root, dead).pack_path;
+  auto dead_pack = packed_location(root, abandoned.snapshot).pack_path;
+  EXPECT_EQ(old_pack, packed_location(root, kept.snapshot).pack_path);
+  EXPECT_NE(old_pack, dead_pack);
+  ObjectStore reader = must(ObjectStore::open(root));
+  ASSERT_TRUE(reader.get(dead));
+  EXPECT_EQ(run().removed, 0u) << "young";
+  age_all_objects(2 * kHour);
+  auto report = run();
+  EXPECT_GT(report.removed, 3u);
+  EXPECT_FALSE(std::filesystem::exists(old_pack));
+  EXPECT_FALSE(std::filesystem::exists(dead_pack));
+  EXPECT_EQ(files_ending(root + "/objects/packs", ".pack").size(), 1u) << "the live objects, repacked";
+  EXPECT_FALSE(store.has(dead));
+  EXPECT_FALSE(must(ObjectStore::open(root)).has(abandoned.snapshot));
+  EXPECT_TRUE(must(ObjectStore::open(root)).has(kept.snapshot));
+  EXPECT_TRUE(reader.get(dead)) << "an open pack stays readable";
+  auto after = must(fsck(store, refs));
+  EXPECT_TRUE(after.ok()) << ::testing::PrintToString(after.problems);
+  EXPECT_EQ(after.reachable, after.objects);
+  EXPECT_EQ(after.temp_files, 0u);
+  EXPECT_EQ(run(0).removed, 0u) << "nothing dead is left";
+}
+
+// A writer that relies on an object of an old pack (has() or put()) keeps the whole pack
+// young, also while gc runs concurrently.
+TEST_F(Gc, ConcurrentWriterKeepsItsObjects) {
+  std::vector<Hash> hashes;
+  for (int i = 0; i < 200; ++i) hashes.push_back(must(store.put(ObjectType::blob, "object " + std::to_string(i))));
+  ASSERT_TRUE(store.sync());
+  age_all_objects(2 * kHour);
+  std::atomic<bool> stop = false;
+  std::thread writer([&] {
+    ObjectStore w = must(ObjectStore::open(root));
+    for (int round = 0; !stop; ++round) {
+      for (const Hash& h : hashes) EXPECT_TRUE(w.has(h));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(run().removed, 0u);
+  stop = true;
+  writer.join();
+  for (const Hash& h : hashes) EXPECT_TRUE(must(ObjectStore::open(root)).has(h));
 }
 
 TEST_F(Gc, RefusesWhenSomethingReachableIsMissing) {
@@ -110,19 +178,32 @@ TEST_F(Gc, CleansTemporaryFilesAndRestoresAKilledGcsTrash) {
   ASSERT_TRUE(write_file_atomically(old_file, "partial"));
   ASSERT_TRUE(write_file_atomically(new_file, "partial"));
   age_file(old_file, 2 * kHour);
-  // A killed gc had moved a reachable object aside.
+  // A killed gc had moved a reachable object's pack and index aside, and another one's
+  // index only (it was killed between the two renames).
   std::filesystem::create_directories(root + "/tmp/gc-1-dead");
-  std::string aside = root + "/tmp/gc-1-dead/" + kept.hex();
-  ASSERT_EQ(::rename(store.object_path(kept).c_str(), aside.c_str()), 0);
+  auto where = packed_location(root, kept);
+  for (const auto& path : {where.pack_path, where.index_path})
+    ASSERT_EQ(::rename(path.c_str(), (root + "/tmp/gc-1-dead/" + std::filesystem::path(path).filename().string()).c_str()), 0);
+  std::filesystem::create_directories(root + "/tmp/gc-2-dead");
+  auto tree_pack = packed_location(root, snap);
+  ASSERT_EQ(::rename(tree_pack.index_path.c_str(), (root + "/tmp/gc-2-dead/" + std::filesystem::path(tree_pack.index_path).filename().string()).c_str()), 0);
+  // A killed writer's pack without index, published long ago.
+  std::string stray = root + "/objects/packs/pack-0123456789abcdef0123456789abcdef.pack";
+  ASSERT_TRUE(write_file_atomically(stray, "HPCK partial"));
+  age_file(stray, 2 * kHour);
 
   auto report = run();
-  EXPECT_EQ(report.temp_removed, 1u);
-  EXPECT_EQ(report.restored, 1u);
+  EXPECT_EQ(report.temp_removed, 2u);
+  EXPECT_EQ(report.restored, 2u);
   EXPECT_FALSE(std::filesystem::exists(old_file));
+  EXPECT_FALSE(std::filesystem::exists(stray));
   EXPECT_TRUE(std::filesystem::exists(new_file));
   EXPECT_FALSE(std::filesystem::exists(root + "/tmp/gc-1-dead"));
-  EXPECT_TRUE(store.get(kept));
-  EXPECT_TRUE(must(fsck(store, refs)).ok());
+  EXPECT_FALSE(std::filesystem::exists(root + "/tmp/gc-2-dead"));
+  EXPECT_TRUE(must(ObjectStore::open(root)).get(kept));
+  EXPECT_TRUE(must(ObjectStore::open(root)).get(snap));
+  auto after = must(fsck(store, refs));
+  EXPECT_TRUE(after.ok()) << ::testing::PrintToString(after.problems);
 }
 
 TEST_F(Gc, NegativeGraceIsBadInput) {

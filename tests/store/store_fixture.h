@@ -6,11 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 
+#include "store/object_file.h"
 #include "store/object_store.h"
+#include "store/pack_set.h"
 #include "store/refs.h"
 #include "temp_dir.h"
 #include "util/atomic_file.h"
@@ -57,6 +61,48 @@ inline void age_file(const std::string& path, int64_t seconds) {
 }
 
 inline std::string read_raw(const std::string& path) { return must(read_file(path)); }
+
+// Every file under `folder` (recursively) whose name ends with `suffix`.
+inline std::vector<std::string> files_ending(const std::string& folder, const std::string& suffix) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec); it != std::filesystem::recursive_directory_iterator(); ++it)
+    if (it->is_regular_file() && it->path().string().ends_with(suffix)) out.push_back(it->path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Sets the mtime of every published object file and pack `seconds` into the past.
+inline void age_objects(const std::string& root, int64_t seconds) {
+  for (const auto& path : files_ending(root + "/objects", "")) age_file(path, seconds);
+}
+
+// Where a published object lives in its pack, as a fresh reader finds it.
+struct Packed {
+  std::string pack_path, index_path;
+  uint64_t offset = 0, length = 0;
+};
+inline Packed packed_location(const std::string& root, const Hash& h) {
+  ObjectStore fresh = must(ObjectStore::open(root));
+  fresh.pack_set().rescan(true);
+  auto copies = fresh.pack_set().find_all(h);
+  if (copies.empty()) {
+    ADD_FAILURE() << "object " << h.hex() << " is in no pack";
+    return {};
+  }
+  const auto& c = copies.front();
+  return Packed{c.pack->pack_path, c.pack->index_path, c.entry.offset, c.entry.length};
+}
+
+// Writes an object as a loose (format 1) file, as a herd before packs did.
+inline void put_loose(const std::string& root, ObjectType type, const std::string& payload) {
+  Hash h = object_hash(type, payload);
+  EncodedObject e = encode_object_file(type, payload);
+  std::string hex = h.hex();
+  std::string folder = root + "/objects/" + hex.substr(0, 2);
+  std::filesystem::create_directories(folder);
+  ASSERT_TRUE(write_file_atomically(folder + "/" + hex.substr(2), std::string(e.header) + std::string(e.body), 0444));
+}
 
 // Overwrites a (read-only) object file with `bytes`.
 inline void write_raw(const std::string& path, const std::string& bytes) {

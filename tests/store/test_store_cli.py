@@ -37,11 +37,54 @@ class StoreCliTest(unittest.TestCase):
             f.write(header + payload)
         return name
 
+    def put_pack(self, payloads):
+        """Writes a published pack and its index by hand, as docs/store-format.md describes
+        them. Returns the object names and the pack's path without extension."""
+        import hashlib
+        import struct
+        pack = b"HPCK" + bytes([1, 0, 0, 0])
+        entries, names = [], []
+        for payload in payloads:
+            name = hashlib.sha256(b"\x01" + payload).digest()
+            body = b"HOBJ" + bytes([1, 1, 0, 0]) + len(payload).to_bytes(8, "little") + payload
+            entries.append((name, len(pack), len(body)))
+            names.append(name.hex())
+            pack += body
+        index = b"HIDX" + struct.pack("<IQQ", 1, len(entries), len(pack))
+        for name, offset, length in sorted(entries):
+            index += name + struct.pack("<QQ", offset, length)
+        index += hashlib.sha256(index).digest()
+        base = os.path.join(self.store, "objects", "packs", "pack-" + "0" * 31 + "1")
+        with open(base + ".pack", "wb") as f:
+            f.write(pack)
+        with open(base + ".idx", "wb") as f:
+            f.write(index)
+        return names, base
+
+    def test_hand_written_pack_verifies_and_gc_removes_it(self):
+        self.ok("store", "init", "--store", self.store)
+        names, base = self.put_pack([b"first", b"second object", b""])
+        report = json.loads(self.ok("store", "fsck", "--store", self.store, "--json").stdout)
+        self.assertTrue(report["ok"], report)
+        self.assertEqual(report["blobs"], 3)
+        self.assertEqual(report["garbage"], [])
+        # A damaged byte in one object: garbage naming the object and the pack.
+        with open(base + ".pack", "r+b") as f:
+            f.seek(8 + 16)
+            f.write(b"F")
+        report = json.loads(self.ok("store", "fsck", "--store", self.store, "--json").stdout)
+        self.assertEqual(len(report["garbage"]), 1, report)
+        self.assertIn(names[0], report["garbage"][0])
+        self.assertIn(base + ".pack", report["garbage"][0])
+        self.ok("store", "gc", "--store", self.store, "--grace", "0")
+        self.assertFalse(os.path.exists(base + ".pack"))
+        self.assertFalse(os.path.exists(base + ".idx"))
+
     def test_init_fsck_gc_on_an_empty_store(self):
         self.ok("store", "init", "--store", self.store)
         self.ok("store", "init", "--store", self.store)  # idempotent
         with open(os.path.join(self.store, "format")) as f:
-            self.assertEqual(f.read(), "herd-store 1\n")
+            self.assertEqual(f.read(), "herd-store 2\n")
         r = self.ok("store", "fsck", "--store", self.store, "--json")
         report = json.loads(r.stdout)
         self.assertTrue(report["ok"])
