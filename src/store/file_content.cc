@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -163,6 +164,26 @@ Result<std::vector<Hash>> content_objects(const ObjectStore& store, const Hash& 
   std::vector<Hash> out{hash};
   for (const auto& c : *chunks) out.push_back(c.hash);
   return out;
+}
+
+Result<bool> content_equals_fd(const ObjectStore& store, const Hash& hash, int fd, const std::string& name) {
+  bool same = true;
+  char buffer[65536];
+  auto read = read_content(store, hash, [&](std::string_view piece) -> Status {
+    while (same && !piece.empty()) {
+      ssize_t n = ::read(fd, buffer, std::min(piece.size(), sizeof buffer));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return failure("{}: read: {}", name, std::strerror(errno));
+      }
+      if (n == 0 || std::memcmp(buffer, piece.data(), static_cast<size_t>(n)) != 0) same = false;
+      piece.remove_prefix(static_cast<size_t>(n));
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  if (same && ::read(fd, buffer, 1) != 0) same = false;  // the file is longer
+  return same;
 }
 
 }  // namespace herd::store

@@ -45,6 +45,10 @@ Result<uint64_t> read_content(const ObjectStore& store, const Hash& hash,
                               const std::function<Status(std::string_view)>& sink);
 // The whole content in memory (for diffs of small text files).
 Result<std::string> read_content(const ObjectStore& store, const Hash& hash);
+// Whether the bytes readable from `fd` (from its current offset to its end) are exactly
+// the content named `hash`, read piece by piece and stopping at the first difference.
+// `name` names the file in errors (a read error, or an object missing or corrupt).
+Result<bool> content_equals_fd(const ObjectStore& store, const Hash& hash, int fd, const std::string& name);
 
 // Every object `hash` (blob or chunks) refers to, itself included: for reachability.
 Result<std::vector<Hash>> content_objects(const ObjectStore& store, const Hash& hash);

@@ -146,24 +146,7 @@ Result<Comparison> Comparer::compare(const std::optional<CheckpointInfo>& before
       // Both live: the same path on the same tree.
       return true;
     }
-    bool same = true;
-    char buffer[65536];
-    auto read = store::read_content(store_, other.entry.content, [&](std::string_view piece) -> Status {
-      while (same && !piece.empty()) {
-        size_t want = std::min(piece.size(), sizeof buffer);
-        ssize_t n = ::read(file->get(), buffer, want);
-        if (n < 0) {
-          if (errno == EINTR) continue;
-          return failure("{}: read: {}", path, std::strerror(errno));
-        }
-        if (n == 0 || std::memcmp(buffer, piece.data(), static_cast<size_t>(n)) != 0) same = false;
-        piece.remove_prefix(static_cast<size_t>(n));
-      }
-      return {};
-    });
-    if (!read) return read.error();
-    if (same && ::read(file->get(), buffer, 1) != 0) same = false;  // live file is longer
-    return same;
+    return store::content_equals_fd(store_, other.entry.content, file->get(), path);
   };
   auto changes = diff_trees(*a, *b, options);
   if (!changes) return changes.error();

@@ -317,7 +317,7 @@ class Restorer {
         auto hit = o_.cache->lookup(now);
         vouched = hit.found && hit.content_trusted && hit.content == e.content;
       }
-      auto same = vouched ? Result<bool>(true) : same_content(fd.get(), e.content, path);
+      auto same = vouched ? Result<bool>(true) : store::content_equals_fd(store_, e.content, fd.get(), path);
       if (!same) return same.error();
       if (*same) {
         Xattrs live;
@@ -356,26 +356,6 @@ class Restorer {
     }
     if (o_.on_step) o_.on_step("temp-written", path);
     return commit(dirfd, temp, name, exists && S_ISDIR(st.st_mode), path);
-  }
-
-  Result<bool> same_content(int fd, const store::Hash& content, const std::string& path) {
-    bool same = true;
-    char buffer[65536];
-    auto read = store::read_content(store_, content, [&](std::string_view piece) -> Status {
-      while (same && !piece.empty()) {
-        ssize_t n = ::read(fd, buffer, std::min(piece.size(), sizeof buffer));
-        if (n < 0) {
-          if (errno == EINTR) continue;
-          return failure("{}: read: {}", path, std::strerror(errno));
-        }
-        if (n == 0 || std::memcmp(buffer, piece.data(), static_cast<size_t>(n)) != 0) same = false;
-        piece.remove_prefix(static_cast<size_t>(n));
-      }
-      return {};
-    });
-    if (!read) return read.error();
-    if (same && ::read(fd, buffer, 1) != 0) same = false;
-    return same;
   }
 
   // `path` is a later member of a hardlink group whose first member is at `first`.

@@ -109,6 +109,34 @@ TEST_F(FileContent, RoundTripAtTheSizesThatMatter) {
   }
 }
 
+TEST_F(FileContent, ContentEqualsFdTellsEveryKindOfDifference) {
+  std::string data = random_bytes(300 * KiB, 31);  // several chunks, several reads
+  Hash hash = must(store_bytes(store, data)).hash;
+  auto compare = [&](const std::string& live) {
+    std::string path = dir.write("live", live);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    EXPECT_GE(fd, 0);
+    auto same = must(content_equals_fd(store, hash, fd, path));
+    ::close(fd);
+    return same;
+  };
+  EXPECT_TRUE(compare(data));
+  std::string changed = data;
+  changed[200 * KiB] ^= 1;
+  EXPECT_FALSE(compare(changed));
+  EXPECT_FALSE(compare(data.substr(0, data.size() - 1)));
+  EXPECT_FALSE(compare(data + "x"));
+  EXPECT_FALSE(compare(""));
+
+  Hash missing = object_hash(ObjectType::blob, "never stored");
+  std::string path = dir.write("small", "never stored");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto error = content_equals_fd(store, missing, fd, path);
+  ::close(fd);
+  ASSERT_FALSE(error);
+  EXPECT_NE(error.error().message.find(missing.hex()), std::string::npos) << error.error().message;
+}
+
 TEST_F(FileContent, NewBytesCountOnlyWhatWasMissing) {
   std::string data = random_bytes(1 << 20, 21);
   auto first = store_via_file(data);
