@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "run/summary.h"
 #include "temp_dir.h"
@@ -116,16 +117,26 @@ TEST(Engine, TimeoutKillsTheWholeProcessGroup) {
   EXPECT_EQ(results[1].status, NodeStatus::timeout);
   EXPECT_EQ(results[1].exit_code, kTimeoutExitCode);
   EXPECT_EQ(results[1].out, std::vector<std::string>{"started"});
-  // The background sleep got the SIGKILL too: gone, or a zombie awaiting its reaper.
+  // The background sleep got the SIGKILL too: gone, or a zombie awaiting its reaper. The
+  // kill was sent before run_nodes returned, but the kernel may still be ending the
+  // process (state R with the kill pending): wait for that, at most 10 s (the sleep
+  // itself would last 60 s).
   std::ifstream in(pids);
   int pid = 0;
   ASSERT_TRUE(in >> pid);
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (std::getline(stat, line)) {
-    auto state = line.substr(line.rfind(')') + 2, 1);
-    EXPECT_TRUE(state == "Z" || state == "X") << line;
+  auto state_of = [&] {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return std::string("gone");
+    return line.substr(line.rfind(')') + 2, 1);
+  };
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::string state = state_of();
+  while (state != "gone" && state != "Z" && state != "X" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+    state = state_of();
   }
+  EXPECT_TRUE(state == "gone" || state == "Z" || state == "X") << "the background sleep is still " << state;
 }
 
 TEST(Engine, FanoutWindowIsRespected) {
