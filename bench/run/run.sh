@@ -3,7 +3,9 @@
 #   1. `true` on 32 lab nodes over ssh: herd run, pdsh -R ssh, clush (inside the lab's
 #      frontend, with the frontend's ssh config; goal: no slower than either)
 #   2. engine overhead with the exec transport, 1,000 and 5,000 targets running `true`:
-#      herd run --transport exec vs clush -R exec (goals: < 0.5 s and < 2 s)
+#      herd run --transport exec vs clush -R exec (goals: < 0.5 s and < 2 s); herd runs
+#      `true` directly (no shell syntax), so a row through the shell (`true;`) is shown
+#      too, and the machine's floor: spawn_floor.c starting as many `sh -c true`
 #   3. gathering 10,000 output lines (100 nodes x `seq 100`): herd run -b --transport exec
 #      end to end vs clubak -b reading the same 10,000 "node: line" lines from a file
 # Needs root (the lab). Usage: bench/run/run.sh [NODES] [ROUNDS]   (herd: $HERD, else build/herd)
@@ -15,7 +17,7 @@ rounds=${2:-5}
 herd=${HERD:-$repo/build/herd}
 [ -x "$herd" ] || { echo "no herd binary at $herd (build it, or set HERD)" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "bench/run needs root (a lab)" >&2; exit 2; }
-for tool in pdsh clush clubak; do
+for tool in pdsh clush clubak cc; do
   command -v $tool >/dev/null || { echo "bench/run needs $tool (scripts/setup installs it)" >&2; exit 2; }
 done
 work=$(mktemp -d)
@@ -61,9 +63,14 @@ ssh_clush=$(timed frontend clush -w "$set_ssh" true)
 mkdir "$work/exec"; export HERD_DB=$work/exec/herd.db  # its own folder: init makes a PKI beside the db
 "$herd" init --subnet 198.51.100.0/24 --name bench >/dev/null 2>&1
 "$herd" node add -a compute 'n[1-5000]' >/dev/null
+cc -O2 -o "$work/spawn_floor" "$here/spawn_floor.c"
 exec_herd_1k=$(timed here "$herd" run -n --transport exec 'n[1-1000]' -- true)
+exec_herd_sh_1k=$(timed here "$herd" run -n --transport exec 'n[1-1000]' -- 'true;')
+exec_floor_1k=$(timed here "$work/spawn_floor" 1000 64 true)
 exec_clush_1k=$(timed here clush -R exec -w 'n[1-1000]' true)
 exec_herd_5k=$(timed here "$herd" run -n --transport exec 'n[1-5000]' -- true)
+exec_herd_sh_5k=$(timed here "$herd" run -n --transport exec 'n[1-5000]' -- 'true;')
+exec_floor_5k=$(timed here "$work/spawn_floor" 5000 64 true)
 exec_clush_5k=$(timed here clush -R exec -w 'n[1-5000]' true)
 
 # Gathering 10,000 lines: 100 nodes x 100 lines, in 10 distinct outputs.
@@ -78,4 +85,8 @@ row "true on $nodes lab nodes over ssh vs pdsh -R ssh" "$ssh_herd" "$ssh_pdsh" "
 row "true on $nodes lab nodes over ssh vs clush" "$ssh_herd" "$ssh_clush" "goal: <= 1"
 row "exec transport, 1,000 targets vs clush -R exec" "$exec_herd_1k" "$exec_clush_1k" "goal: herd < 0.5 s"
 row "exec transport, 5,000 targets vs clush -R exec" "$exec_herd_5k" "$exec_clush_5k" "goal: herd < 2 s"
+row "exec, 1,000 through sh (true;) vs clush" "$exec_herd_sh_1k" "$exec_clush_1k" ""
+row "exec, 5,000 through sh (true;) vs clush" "$exec_herd_sh_5k" "$exec_clush_5k" ""
+row "exec, 1,000 vs the floor (spawn_floor.c)" "$exec_herd_1k" "$exec_floor_1k" "machine: sh -c true x 1,000"
+row "exec, 5,000 vs the floor (spawn_floor.c)" "$exec_herd_5k" "$exec_floor_5k" "machine: sh -c true x 5,000"
 row "gather 10,000 lines (herd run -b) vs clubak -b" "$gather_herd" "$gather_clubak" "goal: <= 1"

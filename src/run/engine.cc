@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -20,6 +19,7 @@
 #include <memory>
 
 #include "run/line_splitter.h"
+#include "run/spawner.h"
 
 extern char** environ;
 
@@ -44,14 +44,17 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-// epoll data: slot * 4 + what; the signalfd has kSignal.
+// epoll data: slot * 4 + what; the signalfd has kSignal, the spawner's eventfd kSpawned.
 enum What : uint64_t { kOut = 0, kErr = 1, kIn = 2, kPid = 3 };
 constexpr uint64_t kSignal = ~uint64_t{0};
+constexpr uint64_t kSpawned = ~uint64_t{1};
 
 struct Child {
   size_t index = 0;  // into the node list
   uint64_t serial = 0;
-  pid_t pid = -1;
+  std::string program;   // argv[0], for the message when it cannot be started
+  bool spawning = true;  // handed to the spawner, which has not answered yet
+  pid_t pid = -1;        // > 0 once started
   int pidfd = -1, out = -1, err = -1, in = -1;  // -1 once closed
   size_t in_offset = 0;
   LineSplitter out_lines, err_lines;
@@ -107,11 +110,16 @@ class Loop {
     for (char** e = environ; e && *e; ++e) env_.emplace_back(*e);
   }
   ~Loop() {
-    // Only reached with children left after a failure of the loop itself: end them.
+    // Children are left only after a failure of the loop itself: end them.
+    if (spawner_)
+      for (const auto& done : spawner_->finish())
+        if (slots_[done.tag]) slots_[done.tag]->pid = done.pid;
     for (auto& child : slots_) {
       if (!child) continue;
-      kill(-child->pid, SIGKILL);
-      waitpid(child->pid, nullptr, 0);
+      if (child->pid > 0) {
+        kill(-child->pid, SIGKILL);
+        waitpid(child->pid, nullptr, 0);
+      }
       for (int* fd : {&child->pidfd, &child->out, &child->err, &child->in}) close_fd(*fd);
     }
     close_fd(devnull_);
@@ -130,6 +138,10 @@ class Loop {
     }
     SignalGuard signals;
     if (signals.fd >= 0) add(signals.fd, EPOLLIN, kSignal);
+    // After the guard: the workers inherit the blocked signals, which stay the loop's.
+    spawner_ = std::make_unique<Spawner>(spawn_threads(fanout_));
+    if (!spawner_->ok()) return failure("eventfd: {}", std::strerror(errno));
+    add(spawner_->notify_fd(), EPOLLIN, kSpawned);
 
     size_t next = 0;
     epoll_event events[256];
@@ -155,6 +167,10 @@ class Loop {
           interrupt(signals.fd);
           continue;
         }
+        if (data == kSpawned) {
+          for (const auto& done : spawner_->take_done()) spawned(done);
+          continue;
+        }
         size_t slot = data / 4;
         if (slot >= slots_.size() || !slots_[slot]) continue;  // ended earlier in this batch
         Child& child = *slots_[slot];
@@ -162,7 +178,9 @@ class Loop {
           case kOut: read_stream(child, Stream::out); break;
           case kErr: read_stream(child, Stream::err); break;
           case kIn: write_input(child, events[i].events); break;
-          case kPid: reap(child, WNOHANG); break;
+          case kPid:
+            if (child.pid > 0 && !child.exited) reap(child, WNOHANG);
+            break;
         }
         maybe_finish(slot);
       }
@@ -178,6 +196,15 @@ class Loop {
     ev.events = events;
     ev.data.u64 = data;
     epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+  }
+
+  // Closes a watched descriptor. It leaves the epoll set first: a child being started
+  // on another thread may hold a copy for a moment, which would keep the registration
+  // (and its events, under a slot that may have a new child) alive after the close.
+  void forget(int& fd) {
+    if (fd < 0) return;
+    epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+    close_fd(fd);
   }
 
   int wait_ms() {
@@ -222,60 +249,17 @@ class Loop {
       return failure("pipe: {}", std::strerror(e));
     }
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, options_.input ? in[0] : devnull_, 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);  // its own process group, for the timeout's kill
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    std::vector<char*> argv;
-    for (auto& a : launch.argv) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_strings = environment(launch);
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    pid_t pid = -1;
-    int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close_fd(out[1]);
-    close_fd(err[1]);
-    close_fd(in[0]);
-
     auto child = std::make_unique<Child>();
     child->index = index;
     child->serial = ++serial_;
     child->start = Clock::now();
     child->result.node = nodes_[index];
-    if (rc != 0) {
-      close_all();
-      child->result.status = NodeStatus::failed;
-      child->result.exit_code = 127;
-      std::string line = fmt::format("herd: cannot run {}: {}", launch.argv[0], std::strerror(rc));
-      emit(*child, Stream::err, line);
-      if (observer_) observer_->on_done(child->result);
-      results_[index] = std::move(child->result);
-      return true;
-    }
-    child->pid = pid;
+    child->program = launch.argv.at(0);
     child->out = out[0];
     child->err = err[0];
     child->in = in[1];
     for (int fd : {child->out, child->err, child->in})
       if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    child->pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));  // -1 on old kernels
 
     size_t slot;
     if (!free_.empty()) {
@@ -285,17 +269,50 @@ class Loop {
       slot = slots_.size();
       slots_.emplace_back();
     }
+    SpawnRequest request;
+    request.tag = slot;
+    request.program = std::move(launch.program);
+    request.env = environment(launch);
+    request.argv = std::move(launch.argv);
+    request.stdin_fd = options_.input ? in[0] : devnull_;
+    request.stdout_fd = out[1];
+    request.stderr_fd = err[1];
+    request.close_after = {out[1], err[1]};
+    if (in[0] >= 0) request.close_after.push_back(in[0]);
+    spawner_->submit(std::move(request));
+
     add(child->out, EPOLLIN, slot * 4 + kOut);
     add(child->err, EPOLLIN, slot * 4 + kErr);
-    if (child->pidfd >= 0) add(child->pidfd, EPOLLIN, slot * 4 + kPid);
     if (child->in >= 0) {
-      if (options_.input->empty()) close_fd(child->in);
+      if (options_.input->empty()) forget(child->in);
       else add(child->in, EPOLLOUT, slot * 4 + kIn);
     }
     if (options_.timeout.count() > 0) deadlines_.emplace_back(child->start + options_.timeout, slot, child->serial);
     slots_[slot] = std::move(child);
     ++running_;
     return true;
+  }
+
+  // The spawner's answer for the child in slot done.tag. A program that cannot be
+  // started is that node's failure (exit 127, or 126 when it is not executable), not
+  // the loop's. A child whose deadline or an interrupt came while it was being started
+  // is killed now.
+  void spawned(const SpawnDone& done) {
+    Child& child = *slots_[done.tag];
+    child.spawning = false;
+    if (done.pid <= 0) {
+      bool not_executable = done.error == EACCES || done.error == ENOEXEC || done.error == EISDIR;
+      emit(child, Stream::err, fmt::format("herd: cannot run {}: {}", child.program, std::strerror(done.error)));
+      child.exited = true;
+      child.wait_status = (not_executable ? 126 : 127) << 8;
+      for (int* fd : {&child.out, &child.err, &child.in}) forget(*fd);
+    } else {
+      child.pid = done.pid;
+      child.pidfd = static_cast<int>(syscall(SYS_pidfd_open, done.pid, 0));  // -1 on old kernels
+      if (child.pidfd >= 0) add(child.pidfd, EPOLLIN, done.tag * 4 + kPid);
+      if (child.timed_out || interrupted_) kill(-child.pid, SIGKILL);
+    }
+    maybe_finish(done.tag);
   }
 
   void emit(Child& child, Stream stream, std::string_view line) {
@@ -318,7 +335,7 @@ class Loop {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno == EAGAIN) return;
       lines.flush(sink);  // end of file, or an error that ends the stream
-      close_fd(fd);
+      forget(fd);
       return;
     }
   }
@@ -337,7 +354,7 @@ class Loop {
         break;  // EPIPE: the child does not read its stdin
       }
     }
-    close_fd(child.in);
+    forget(child.in);
   }
 
   void reap(Child& child, int flags) {
@@ -348,15 +365,15 @@ class Loop {
     if (r == 0) return;  // not yet
     child.exited = true;
     child.wait_status = r == child.pid ? status : (255 << 8);  // ECHILD: someone else reaped it
-    close_fd(child.pidfd);
+    forget(child.pidfd);
   }
 
   void maybe_finish(size_t slot) {
     Child& child = *slots_[slot];
-    if (child.out >= 0 || child.err >= 0) return;
+    if (child.spawning || child.out >= 0 || child.err >= 0) return;
     if (!child.exited && child.pidfd < 0) reap(child, 0);  // no pidfd: the pipes' end is the cue
     if (!child.exited) return;
-    close_fd(child.in);
+    forget(child.in);
     NodeResult& r = child.result;
     int status = child.wait_status;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
@@ -395,17 +412,18 @@ class Loop {
     }
   }
 
+  // A child still being started is killed when the spawner answers (spawned()).
   void kill_child(Child& child) {
     child.timed_out = true;
-    kill(-child.pid, SIGKILL);
+    if (child.pid > 0) kill(-child.pid, SIGKILL);
     auto flush = [&](Stream s) {
       (s == Stream::out ? child.out_lines : child.err_lines).flush([&](std::string_view l) { emit(child, s, l); });
     };
     if (child.out >= 0) flush(Stream::out);
     if (child.err >= 0) flush(Stream::err);
-    close_fd(child.out);
-    close_fd(child.err);
-    close_fd(child.in);
+    forget(child.out);
+    forget(child.err);
+    forget(child.in);
   }
 
   // SIGINT/SIGTERM/SIGHUP: start nothing more, kill every child's group, report it.
@@ -432,6 +450,7 @@ class Loop {
   std::vector<size_t> free_;
   // (deadline, slot, serial) in start order, which is deadline order: one timeout for all.
   std::deque<Deadline> deadlines_;
+  std::unique_ptr<Spawner> spawner_;
   uint64_t serial_ = 0;
   size_t running_ = 0;
   int interrupted_ = 0;

@@ -1,9 +1,15 @@
 #include "run/transport.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
+
+#include "run/simple_command.h"
 
 namespace herd::run {
 
@@ -53,14 +59,32 @@ class SshRun final : public Transport {
 
 class ExecRun final : public Transport {
  public:
-  explicit ExecRun(std::string command) : command_(std::move(command)) {}
+  explicit ExecRun(std::string command) : command_(std::move(command)) {
+    // The program is found once for every node. One that is not found, or not runnable,
+    // goes through the shell, which says so as it always does.
+    auto words = simple_command_words(command_);
+    if (!words) return;
+    const char* path = std::getenv("PATH");
+    std::optional<std::string> program;
+    if (words->front().find('/') != std::string::npos) {
+      if (access(words->front().c_str(), X_OK) == 0) program = words->front();
+    } else if (path) {
+      program = find_program(words->front(), path);
+    }
+    if (!program) return;
+    direct_ = std::move(*words);
+    program_ = std::move(*program);
+  }
   Launch launch(const std::string& node) const override {
-    return Launch{{"/bin/sh", "-c", command_}, {"HERD_NODE=" + node}};
+    if (!program_.empty()) return Launch{direct_, {"HERD_NODE=" + node}, program_};
+    return Launch{{"/bin/sh", "-c", command_}, {"HERD_NODE=" + node}, "/bin/sh"};
   }
   bool exit_255_is_unreachable() const override { return false; }
 
  private:
   std::string command_;
+  std::vector<std::string> direct_;  // the words, when they run without a shell
+  std::string program_;              // the file for direct_[0]
 };
 
 // scp/cp SOURCES… DEST, with NODE substituted by `where` into the remote side.

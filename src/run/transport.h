@@ -3,7 +3,8 @@
 // config, ControlMaster and agent keep working.
 //
 //   ssh   ssh -o BatchMode=yes -o ConnectTimeout=N [-o …] -T -- NODE 'COMMAND'
-//   exec  /bin/sh -c 'COMMAND' with $HERD_NODE=NODE (tests the engine without ssh)
+//   exec  /bin/sh -c 'COMMAND' with $HERD_NODE=NODE (tests the engine without ssh); a
+//         COMMAND without shell syntax runs directly, as make does (simple_command.h)
 //
 // and for herd copy: scp -p -r (modes and times kept) to NODE:DEST or from NODE:SRC into
 // DEST_DIR/NODE/; with exec, cp -Rp locally.
@@ -17,11 +18,12 @@
 
 namespace herd::run {
 
-// One process to start: argv[0] is searched in PATH; env entries (NAME=VALUE) are added
-// to, or replace, this process's environment.
+// One process to start: `program` is the file to run, or when empty argv[0] is searched
+// in PATH; env entries (NAME=VALUE) are added to, or replace, this process's environment.
 struct Launch {
   std::vector<std::string> argv;
   std::vector<std::string> env;
+  std::string program;
 };
 
 class Transport {

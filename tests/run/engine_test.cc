@@ -101,6 +101,53 @@ TEST(Engine, ProgramThatCannotStartFailsItsNodeOnly) {
   EXPECT_NE((*results)[0].err[0].find("cannot run"), std::string::npos);
 }
 
+TEST(Engine, ProgramThatIsNotExecutableExits126) {
+  testing::TempDir dir;
+  std::string file = dir.write("not-a-program", "data\n");  // mode 0644 or less: no x bit
+  ::chmod(file.c_str(), 0644);
+  struct NotExecutable : Transport {
+    std::string file;
+    Launch launch(const std::string&) const override { return {{"tool"}, {}, file}; }
+    bool exit_255_is_unreachable() const override { return false; }
+  } t;
+  t.file = file;
+  auto results = run_nodes({"a", "b"}, t, {});
+  ASSERT_TRUE(results.ok());
+  for (const auto& r : *results) {
+    EXPECT_EQ(r.exit_code, 126);
+    ASSERT_EQ(r.err.size(), 1u);
+    EXPECT_NE(r.err[0].find("cannot run tool"), std::string::npos) << r.err[0];
+  }
+}
+
+TEST(Engine, DirectAndShellRunsAgree) {
+  // `seq 1 3` and `false` skip the shell (simple_command.h); the same through sh.
+  EXPECT_EQ(run_exec({"a"}, "seq 1 3")[0].out, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(run_exec({"a"}, "seq 1 3;")[0].out, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(run_exec({"a"}, "false")[0].exit_code, 1);
+  EXPECT_EQ(run_exec({"a"}, "false;")[0].exit_code, 1);
+  // A program that is not there: the shell's word for it, and its 127.
+  auto missing = run_exec({"a"}, "herd-no-such-program x");
+  EXPECT_EQ(missing[0].exit_code, 127);
+  ASSERT_EQ(missing[0].err.size(), 1u);
+  EXPECT_NE(missing[0].err[0].find("not found"), std::string::npos) << missing[0].err[0];
+}
+
+TEST(Engine, DeadlinesThatPassWhileChildrenStartStillKillThem) {
+  // With a 1 ms timeout most deadlines pass before the spawner has answered: those
+  // children are killed when it does. None may outlive the run or be missed.
+  RunOptions options;
+  options.timeout = 1ms;
+  auto start = std::chrono::steady_clock::now();
+  auto results = run_exec(names(200), "sleep 30", options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 25s);
+  ASSERT_EQ(results.size(), 200u);
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, NodeStatus::timeout) << r.node;
+    EXPECT_EQ(r.exit_code, kTimeoutExitCode) << r.node;
+  }
+}
+
 TEST(Engine, TimeoutKillsTheWholeProcessGroup) {
   testing::TempDir dir;
   std::string pids = dir.file("pids");
