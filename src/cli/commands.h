@@ -32,6 +32,7 @@ void add_serve_command(CLI::App& app, Context& context);
 void add_token_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_copy_command(CLI::App& app, Context& context);
+void add_gather_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

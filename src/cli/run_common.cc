@@ -96,6 +96,27 @@ nlohmann::json to_json(const run::NodeResult& r) {
 
 }  // namespace
 
+void print_gathered(const std::vector<run::NodeResult>& results) {
+  bool color = isatty(1);
+  for (const auto& group : run::gather(results)) {
+    std::string text = run::format_gathered(group);
+    if (color) {
+      auto header_end = text.find('\n', 16);
+      text.insert(header_end, kReset);
+      text.insert(16, kOutColor);
+    }
+    print_text(text);
+  }
+}
+
+void print_ordered(const std::vector<run::NodeResult>& results) {
+  bool out_color = isatty(1), err_color = isatty(2);
+  for (const auto& r : results) {
+    for (const auto& l : r.out) print_prefixed(stdout, out_color, kOutColor, r.node, l);
+    for (const auto& l : r.err) print_prefixed(stderr, err_color, kErrColor, r.node, l);
+  }
+}
+
 std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes, const run::Transport& transport,
                                            run::RunOptions options, OutputMode mode, const char* verb) {
   bool live_out = mode == OutputMode::live, live_err = mode == OutputMode::live || mode == OutputMode::gather;
@@ -104,22 +125,9 @@ std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes
   auto results = unwrap(run::run_nodes(nodes, transport, options, &live));
 
   if (mode == OutputMode::gather) {
-    bool color = isatty(1);
-    for (const auto& group : run::gather(results)) {
-      std::string text = run::format_gathered(group);
-      if (color) {
-        auto header_end = text.find('\n', 16);
-        text.insert(header_end, kReset);
-        text.insert(16, kOutColor);
-      }
-      print_text(text);
-    }
+    print_gathered(results);
   } else if (mode == OutputMode::ordered) {
-    bool out_color = isatty(1), err_color = isatty(2);
-    for (const auto& r : results) {
-      for (const auto& l : r.out) print_prefixed(stdout, out_color, kOutColor, r.node, l);
-      for (const auto& l : r.err) print_prefixed(stderr, err_color, kErrColor, r.node, l);
-    }
+    print_ordered(results);
   } else if (mode == OutputMode::json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : results) list.push_back(to_json(r));

@@ -49,6 +49,13 @@ run::TransportKind transport_kind(const FanoutFlags& flags);
 
 enum class OutputMode { live, gather, ordered, json };
 
+// Each distinct stdout once under its folded node set (clubak -b), groups in the order
+// of their first node in `results`; the header colored on a terminal.
+void print_gathered(const std::vector<run::NodeResult>& results);
+// Every node's lines together as `node: line`, in the order of `results` (stderr lines
+// to stderr).
+void print_ordered(const std::vector<run::NodeResult>& results);
+
 // Runs `transport` on `nodes`, prints as `mode` asks, prints the summary on stderr and
 // returns the results. Throws CommandError when the engine itself fails.
 std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes, const run::Transport& transport,

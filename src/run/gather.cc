@@ -48,7 +48,9 @@ std::vector<Gathered> gather(const std::vector<NodeResult>& results, Stream stre
 }
 
 std::string format_gathered(const Gathered& group) {
-  std::string text = fmt::format("---------------\n{} ({})\n---------------\n", group.nodes, group.count);
+  std::string text = group.count > 1
+                         ? fmt::format("---------------\n{} ({})\n---------------\n", group.nodes, group.count)
+                         : fmt::format("---------------\n{}\n---------------\n", group.nodes);
   size_t size = text.size();
   for (const auto& l : *group.lines) size += l.size() + 1;
   text.reserve(size);

@@ -20,7 +20,8 @@ struct Gathered {
 // stay valid while `results` is unchanged.
 std::vector<Gathered> gather(const std::vector<NodeResult>& results, Stream stream = Stream::out);
 
-// clubak's text for one group: a header (15 dashes, "NODES (COUNT)", 15 dashes), then the lines.
+// clubak's text for one group: a header (15 dashes, "NODES (COUNT)", 15 dashes; a
+// single node without its count, as clush and clubak print it), then the lines.
 std::string format_gathered(const Gathered& group);
 
 }  // namespace herd::run

@@ -22,6 +22,9 @@ TEST(Gather, IdenticalOutputsFoldUnderOneNodeSet) {
   EXPECT_EQ(*groups[0].lines, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(groups[1].nodes, "n[2,10]");
   EXPECT_EQ(format_gathered(groups[0]), "---------------\nn[1,3-4] (3)\n---------------\na\nb\n");
+  // One node: no count, as clush -b and clubak -b print it.
+  Gathered single{"n2", 1, groups[0].lines};
+  EXPECT_EQ(format_gathered(single), "---------------\nn2\n---------------\na\nb\n");
 }
 
 TEST(Gather, OutputsThatDifferOnlyInLineBreaksStayApart) {
