@@ -9,7 +9,11 @@
 
 namespace herd::cli {
 
-inline void print_json(const nlohmann::json& value) { fmt::print("{}\n", value.dump(2)); }
+// Strings are bytes (command output, paths, file names); JSON wants UTF-8, so bytes that
+// are not are printed as U+FFFD rather than refused.
+inline void print_json(const nlohmann::json& value) {
+  fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 inline void print_text(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 // A one-line confirmation of a change, on stderr so stdout stays clean for pipes.

@@ -26,11 +26,6 @@ namespace {
 
 using track::Change;
 
-// Paths are bytes; JSON wants UTF-8: replace what is not.
-void print_json_lossy(const nlohmann::json& value) {
-  fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
 void add_site_options(CLI::App* cmd, track::SiteOptions& o) {
   cmd->add_option("--root", o.root, "The tree to track: a live system, a chroot or an image (default /)");
   cmd->add_option("--config", o.config, "Tracking spec (default ROOT/etc/herd/track.conf, else built-in defaults)");
@@ -137,7 +132,7 @@ void run_checkpoint(Context& context, const CheckpointCommand& o) {
   options.threads = o.jobs;
   auto r = unwrap(track::checkpoint(site, options));
   if (context.json) {
-    print_json_lossy({{"id", r.id.hex()},
+    print_json({{"id", r.id.hex()},
                       {"host", site.host},
                       {"parent", r.parent ? r.parent->hex() : ""},
                       {"tree", r.tree.hex()},
@@ -193,7 +188,7 @@ void run_log(Context& context, const LogCommand& o) {
                      {"host", meta(s, "host")},
                      {"parent", s.parents.empty() ? "" : s.parents[0].hex()}});
     }
-    print_json_lossy(out);
+    print_json(out);
     return;
   }
   Table table({"ID", "TIME", "AUTHOR", "CHANGED", "MESSAGE"});
@@ -228,7 +223,7 @@ void run_status(Context& context, const StatusCommand& o) {
   auto cmp = unwrap(comparer.compare(*latest, std::nullopt));
   print_notes(cmp.notes);
   if (context.json) {
-    print_json_lossy(comparison_json(cmp));
+    print_json(comparison_json(cmp));
     return;
   }
   std::string out;
@@ -267,7 +262,7 @@ void run_diff(Context& context, const DiffCommand& o) {
     auto out = comparison_json(cmp);
     for (size_t i = 0; i < cmp.changes.size(); ++i)
       out["changes"][i]["diff"] = unwrap(comparer.content_diff(cmp.changes[i], false, after_live));
-    print_json_lossy(out);
+    print_json(out);
     return;
   }
   std::string out;
@@ -312,7 +307,7 @@ void run_show(Context& context, const ShowCommand& o) {
       for (const auto& child : node->children) entries.push_back(entry_json(child.entry));
       out["entries"] = entries;
     }
-    print_json_lossy(out);
+    print_json(out);
     return;
   }
   switch (node->entry.type) {
@@ -353,7 +348,7 @@ void run_restore_packages(Context& context, const RestoreCommand& o, const track
   if (context.json) {
     nlohmann::json changes = nlohmann::json::array();
     for (const auto& p : plan.changes) changes.push_back(package_json(p));
-    print_json_lossy({{"backend", plan.backend}, {"changes", changes}, {"commands", plan.commands}, {"run", run}});
+    print_json({{"backend", plan.backend}, {"changes", changes}, {"commands", plan.commands}, {"run", run}});
   } else {
     std::string out;
     if (plan.commands.empty()) out += fmt::format("packages already match checkpoint {}\n", short_id(checkpoint.id));
@@ -388,7 +383,7 @@ void run_restore(Context& context, const RestoreCommand& o) {
     nlohmann::json actions = nlohmann::json::array();
     for (const auto& a : result.actions)
       actions.push_back({{"action", track::restore_action_name(a.kind)}, {"path", a.path}, {"detail", a.detail}});
-    print_json_lossy({{"checkpoint", checkpoint.id.hex()}, {"dry_run", o.dry_run}, {"actions", actions},
+    print_json({{"checkpoint", checkpoint.id.hex()}, {"dry_run", o.dry_run}, {"actions", actions},
                       {"notes", result.notes}});
     return;
   }
@@ -409,7 +404,7 @@ void run_verify(Context& context, const VerifyCommand& o) {
   auto comparer = unwrap(track::Comparer::open(site));
   auto report = unwrap(track::verify_checkpoints(comparer.store(), comparer.refs(), site.ref()));
   if (context.json) {
-    print_json_lossy({{"checkpoints", report.checkpoints}, {"trees", report.trees}, {"files", report.files},
+    print_json({{"checkpoints", report.checkpoints}, {"trees", report.trees}, {"files", report.files},
                       {"bytes", report.bytes}, {"problems", report.problems}});
   } else {
     for (const auto& p : report.problems) fmt::print("problem: {}\n", p);

@@ -102,11 +102,6 @@ std::string version_diff(const store::ObjectStore& store, const std::string& pat
   return out + track::unified_diff(before, after, a_name, b_name);
 }
 
-// Paths are bytes; JSON wants UTF-8: replace what is not.
-void print_json_lossy(const nlohmann::json& value) {
-  fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
 void run_compare(Context& context, CompareCommand& o) {
   if (o.args.empty() || o.args.size() > 2) fail(bad_input("compare takes NODES PATH (or PATH with --where/--query)"));
   std::string path = o.args.back();
@@ -135,7 +130,7 @@ void run_compare(Context& context, CompareCommand& o) {
       if (diffable(g)) j["diff"] = version_diff(store, cmp.path, *reference, g);
       groups.push_back(std::move(j));
     }
-    print_json_lossy({{"path", cmp.path}, {"checkpoint", o.checkpoint}, {"nodes", names.size()},
+    print_json({{"path", cmp.path}, {"checkpoint", o.checkpoint}, {"nodes", names.size()},
                       {"agree", cmp.agree()}, {"groups", groups}});
   } else {
     GroupLines lines;

@@ -16,7 +16,8 @@ std::string failed_state_path(const std::string& db_path) {
 
 Status save_failed_state(const std::string& path, const FailedState& state) {
   nlohmann::json j{{"db", state.db}, {"nodes", state.nodes}, {"command", state.command}};
-  return write_file_atomically(path, j.dump() + "\n", 0600);
+  // The command is the user's bytes: what is not UTF-8 is kept as U+FFFD (it is only shown).
+  return write_file_atomically(path, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", 0600);
 }
 
 Result<FailedState> load_failed_state(const std::string& path) {

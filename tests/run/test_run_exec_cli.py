@@ -1,0 +1,49 @@
+"""herd run from the command line with the exec transport (no ssh): what the lab tests
+check over ssh, plus output that is not UTF-8 in JSON and in the saved failed set."""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from herd_cli import HerdTestCase  # noqa: E402
+
+
+class RunExec(HerdTestCase):
+    def setUp(self):
+        super().setUp()
+        self.ok("node", "add", "-a", "compute", "c[1-4]")
+        self.state = os.path.join(self.dir, "run-failed")
+
+    def run_exec(self, *args, **kw):
+        env = {"HERD_RUN_STATE": self.state}
+        return self.herd("run", "-n", "--transport", "exec", *args, env=env, **kw)
+
+    def test_json_output_that_is_not_utf8(self):
+        r = self.run_exec("--json", "c[1-2]", "--", "printf 'caf\\351\\n'")
+        self.assertEqual(r.code, 0, r)
+        results = json.loads(r.out)
+        self.assertEqual([x["stdout"] for x in results], [["caf\ufffd"], ["caf\ufffd"]])
+
+    def test_a_failing_command_that_is_not_utf8_is_saved_for_retry(self):
+        r = self.run_exec("c[1-4]", "--", "[ ${HERD_NODE#c} -le 2 ] || exit 4; : '\udce9'")
+        self.assertEqual(r.code, 4, r)
+        self.assertIn("exit 4: c[3-4] (2)", r.err)
+        with open(self.state, encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["nodes"], "c[3-4]")
+        again = self.run_exec("--retry-failed", "--", "echo $HERD_NODE")
+        self.assertEqual(again.code, 0, again)
+        self.assertEqual(again.out, "c3: c3\nc4: c4\n")
+
+    def test_simple_and_shell_commands_agree(self):
+        direct = self.run_exec("-L", "c[1-4]", "--", "seq 1 2")
+        shell = self.run_exec("-L", "c[1-4]", "--", "seq 1 2;")
+        self.assertEqual(direct.code, 0, direct)
+        self.assertEqual(direct.out, shell.out)
+        missing = self.run_exec("c1", "--", "herd-no-such-program")
+        self.assertEqual(missing.code, 127, missing)
+        self.assertIn("not found", missing.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
