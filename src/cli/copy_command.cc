@@ -36,9 +36,7 @@ void run_copy(Context& context, CopyFlags& f) {
     transport = run::make_push_transport(kind, scp, sources, dest);
   }
 
-  run::RunOptions options;
-  options.fanout = f.fanout.fanout;
-  options.timeout = std::chrono::milliseconds(static_cast<long long>(f.fanout.timeout * 1000));
+  run::RunOptions options = run_options(f.fanout);
   auto results = run_and_print(nodes, *transport, options, context.json ? OutputMode::json : OutputMode::live, "copy");
   auto summary = run::summarize(results);
   if (summary.exit_status != 0) throw ExitWith{summary.exit_status};

@@ -58,9 +58,7 @@ void run_run(Context& context, RunFlags& f) {
   // Every check is done before anything runs: the selection last, as it touches the inventory.
   auto nodes = ordered_targets(context, f.fanout.selection);
 
-  run::RunOptions options;
-  options.fanout = f.fanout.fanout;
-  options.timeout = std::chrono::milliseconds(static_cast<long long>(f.fanout.timeout * 1000));
+  run::RunOptions options = run_options(f.fanout);
   if (!f.no_stdin && !isatty(STDIN_FILENO)) {
     // Read once, fed to every node.
     options.input = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

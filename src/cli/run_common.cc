@@ -23,7 +23,11 @@ void add_fanout_options(CLI::App* cmd, FanoutFlags& f, const std::string& words_
   cmd->add_option("--connect-timeout", f.connect_timeout, "ssh ConnectTimeout, seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("-t,--timeout", f.timeout, "Kill a node's command after this many seconds (default: none)")
+  cmd->add_option("-t,--timeout", f.timeout,
+                  "Stop a node's command after this many seconds: SIGTERM, then SIGKILL (default: none)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--kill-after", f.kill_after, "Seconds from a timeout's SIGTERM to SIGKILL (0: SIGKILL at once)")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--transport", f.transport, "ssh, or exec: run locally with $HERD_NODE set (tests)")
       ->capture_default_str();
@@ -43,6 +47,14 @@ void take_nodes_word(FanoutFlags& f, bool given_elsewhere) {
 std::vector<std::string> ordered_targets(Context& context, const Selection& selection) {
   auto names = context.select_nodes(selection, /*required=*/true);
   return nodeset::NodeSet::from_names(names).expand();
+}
+
+run::RunOptions run_options(const FanoutFlags& f) {
+  run::RunOptions o;
+  o.fanout = f.fanout;
+  o.timeout = std::chrono::milliseconds(static_cast<long long>(f.timeout * 1000));
+  o.kill_after = std::chrono::milliseconds(static_cast<long long>(f.kill_after * 1000));
+  return o;
 }
 
 run::SshOptions ssh_options(const FanoutFlags& f, const char* program, const char* env_override) {

@@ -26,6 +26,7 @@ struct FanoutFlags {
   size_t fanout = 64;
   int connect_timeout = 10;
   double timeout = 0;  // seconds, 0 = none
+  double kill_after = 2;  // seconds from the timeout's SIGTERM to SIGKILL
   std::string transport = "ssh";
   std::vector<std::string> ssh_options;
 };
@@ -43,6 +44,9 @@ void take_nodes_word(FanoutFlags& flags, bool given_elsewhere);
 // The selected nodes in node set order (compute-0-2 before compute-0-10). Throws
 // CommandError (exit 2) for unknown nodes or an empty selection.
 std::vector<std::string> ordered_targets(Context& context, const Selection& selection);
+
+// The engine's options from the flags: fan-out, timeout and kill grace.
+run::RunOptions run_options(const FanoutFlags& flags);
 
 run::SshOptions ssh_options(const FanoutFlags& flags, const char* program, const char* env_override);
 run::TransportKind transport_kind(const FanoutFlags& flags);

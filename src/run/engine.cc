@@ -13,6 +13,7 @@
 #include <cstring>
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -60,7 +61,8 @@ struct Child {
   LineSplitter out_lines, err_lines;
   bool exited = false;
   int wait_status = 0;
-  bool timed_out = false;
+  bool timed_out = false;  // its timeout passed: SIGTERM sent (or due once started)
+  bool killed = false;     // SIGKILL sent (or due once started) and its pipes closed
   Clock::time_point start;
   NodeResult result;
 };
@@ -208,17 +210,23 @@ class Loop {
   }
 
   int wait_ms() {
-    while (!deadlines_.empty() && !live(deadlines_.front())) deadlines_.pop_front();
-    if (deadlines_.empty()) return -1;
-    auto left = std::get<0>(deadlines_.front()) - Clock::now();
-    auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+    while (!term_deadlines_.empty() && !live(term_deadlines_.front(), Phase::term)) term_deadlines_.pop_front();
+    while (!kill_deadlines_.empty() && !live(kill_deadlines_.front(), Phase::kill)) kill_deadlines_.pop_front();
+    std::optional<Clock::time_point> next;
+    for (auto* queue : {&term_deadlines_, &kill_deadlines_})
+      if (!queue->empty() && (!next || std::get<0>(queue->front()) < *next)) next = std::get<0>(queue->front());
+    if (!next) return -1;
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count();
     return ms < 0 ? 0 : static_cast<int>(std::min<long long>(ms, 1 << 30));
   }
 
+  // (when, slot, serial): the child in `slot` if it is still the one with `serial`.
   using Deadline = std::tuple<Clock::time_point, size_t, uint64_t>;
-  bool live(const Deadline& d) const {
-    size_t slot = std::get<1>(d);
-    return slots_[slot] && slots_[slot]->serial == std::get<2>(d) && !slots_[slot]->timed_out;
+  enum class Phase { term, kill };
+  bool live(const Deadline& d, Phase phase) const {
+    const auto& child = slots_[std::get<1>(d)];
+    if (!child || child->serial != std::get<2>(d)) return false;
+    return phase == Phase::term ? !child->timed_out : !child->killed;
   }
 
   // The environment for `launch`: ours with its entries added or replaced.
@@ -287,7 +295,8 @@ class Loop {
       if (options_.input->empty()) forget(child->in);
       else add(child->in, EPOLLOUT, slot * 4 + kIn);
     }
-    if (options_.timeout.count() > 0) deadlines_.emplace_back(child->start + options_.timeout, slot, child->serial);
+    if (options_.timeout.count() > 0)
+      term_deadlines_.emplace_back(child->start + options_.timeout, slot, child->serial);
     slots_[slot] = std::move(child);
     ++running_;
     return true;
@@ -310,7 +319,8 @@ class Loop {
       child.pid = done.pid;
       child.pidfd = static_cast<int>(syscall(SYS_pidfd_open, done.pid, 0));  // -1 on old kernels
       if (child.pidfd >= 0) add(child.pidfd, EPOLLIN, done.tag * 4 + kPid);
-      if (child.timed_out || interrupted_) kill(-child.pid, SIGKILL);
+      if (child.killed || interrupted_) kill(-child.pid, SIGKILL);
+      else if (child.timed_out) kill(-child.pid, SIGTERM);
     }
     maybe_finish(done.tag);
   }
@@ -395,26 +405,42 @@ class Loop {
     --running_;
   }
 
-  // Kills the process group of every child past its deadline. Its pipes are closed at
-  // once: a process it started in another group could hold them open for ever.
+  // Children past their timeout get SIGTERM (their process group), and a kill deadline
+  // `kill_after` later; past that, kill_child. Both queues are in deadline order: one
+  // timeout and one grace for all, pushed in the order they start or expire.
   void expire(Clock::time_point now) {
-    while (!deadlines_.empty()) {
-      auto& front = deadlines_.front();
-      if (live(front)) {
-        if (std::get<0>(front) > now) break;
-        size_t slot = std::get<1>(front);
-        kill_child(*slots_[slot]);
-        deadlines_.pop_front();
-        maybe_finish(slot);
-      } else {
-        deadlines_.pop_front();
+    while (!term_deadlines_.empty()) {
+      auto [when, slot, serial] = term_deadlines_.front();
+      if (live(term_deadlines_.front(), Phase::term)) {
+        if (when > now) break;
+        Child& child = *slots_[slot];
+        child.timed_out = true;
+        if (options_.kill_after.count() <= 0) {
+          kill_child(child);
+          maybe_finish(slot);
+        } else {
+          if (child.pid > 0) kill(-child.pid, SIGTERM);
+          kill_deadlines_.emplace_back(now + options_.kill_after, slot, serial);
+        }
       }
+      term_deadlines_.pop_front();
+    }
+    while (!kill_deadlines_.empty()) {
+      auto [when, slot, serial] = kill_deadlines_.front();
+      if (live(kill_deadlines_.front(), Phase::kill)) {
+        if (when > now) break;
+        kill_child(*slots_[slot]);
+        maybe_finish(slot);
+      }
+      kill_deadlines_.pop_front();
     }
   }
 
-  // A child still being started is killed when the spawner answers (spawned()).
+  // SIGKILL to the child's process group. Its pipes are closed at once: a process it
+  // started in another group could hold them open for ever. A child still being
+  // started is killed when the spawner answers (spawned()).
   void kill_child(Child& child) {
-    child.timed_out = true;
+    child.killed = true;
     if (child.pid > 0) kill(-child.pid, SIGKILL);
     auto flush = [&](Stream s) {
       (s == Stream::out ? child.out_lines : child.err_lines).flush([&](std::string_view l) { emit(child, s, l); });
@@ -448,8 +474,8 @@ class Loop {
   int epoll_ = -1, devnull_ = -1;
   std::vector<std::unique_ptr<Child>> slots_;  // null: free
   std::vector<size_t> free_;
-  // (deadline, slot, serial) in start order, which is deadline order: one timeout for all.
-  std::deque<Deadline> deadlines_;
+  // Timeouts in start order and kill deadlines in expiry order: each is deadline order.
+  std::deque<Deadline> term_deadlines_, kill_deadlines_;
   std::unique_ptr<Spawner> spawner_;
   uint64_t serial_ = 0;
   size_t running_ = 0;

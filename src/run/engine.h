@@ -1,7 +1,8 @@
 // The fan-out engine: runs one process per node, at most `fanout` at a time, in one
 // epoll loop over the children's pipes (no thread per node). Output is read without
 // blocking and split into lines; each child is reaped through a pidfd; a child that
-// outlives the command timeout is killed with its whole process group.
+// outlives the command timeout gets SIGTERM with its whole process group, then SIGKILL
+// after a grace (as timeout -k does).
 //
 // Invariants: every child started is reaped before run_nodes returns; each child is the
 // leader of its own process group (so a kill reaches what it started); no descriptor
@@ -23,6 +24,9 @@ namespace herd::run {
 struct RunOptions {
   size_t fanout = 64;                     // children at once; at least 1
   std::chrono::milliseconds timeout{0};   // per node, from its start; 0 = none
+  // After the timeout's SIGTERM, how long the process group has before SIGKILL; 0 = at
+  // once. The node counts as timed out either way.
+  std::chrono::milliseconds kill_after{2000};
   std::optional<std::string> input;       // fed to every child's stdin; none = /dev/null
   bool keep_output = true;                // store lines in NodeResult::out/err
 };

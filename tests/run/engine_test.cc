@@ -186,6 +186,30 @@ TEST(Engine, TimeoutKillsTheWholeProcessGroup) {
   EXPECT_TRUE(state == "gone" || state == "Z" || state == "X") << "the background sleep is still " << state;
 }
 
+TEST(Engine, TimeoutSendsTermFirstThenKillAfterTheGrace) {
+  RunOptions options;
+  options.timeout = 300ms;
+  options.kill_after = 20s;
+  // n1 cleans up on SIGTERM and says so; its output is kept and it ends long before the
+  // grace is over. n2 ignores SIGTERM, so only the SIGKILL at the end of a short grace
+  // ends it.
+  auto start = std::chrono::steady_clock::now();
+  auto results = run_exec({"n1"}, "trap 'echo cleaning up; exit 9' TERM; echo started; sleep 60 & wait", options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 15s) << "the SIGTERM ended it, not the grace";
+  EXPECT_EQ(results[0].status, NodeStatus::timeout);
+  EXPECT_EQ(results[0].exit_code, kTimeoutExitCode);
+  EXPECT_EQ(results[0].out, (std::vector<std::string>{"started", "cleaning up"}));
+
+  options.kill_after = 500ms;
+  start = std::chrono::steady_clock::now();
+  results = run_exec({"n2"}, "trap '' TERM; echo started; sleep 60", options);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 800ms) << "SIGKILL only after the grace";
+  EXPECT_LT(took, 30s);
+  EXPECT_EQ(results[0].status, NodeStatus::timeout);
+  EXPECT_EQ(results[0].out, std::vector<std::string>{"started"});
+}
+
 TEST(Engine, FanoutWindowIsRespected) {
   for (size_t fanout : {1u, 3u, 8u}) {
     testing::TempDir dir;
