@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "remote/http_client.h"
+#include "remote/server_replies.h"
 #include "store/hash.h"
 #include "util/atomic_file.h"
 #include "util/text.h"
@@ -69,17 +70,17 @@ Result<AgentConfig> enroll(const EnrollRequest& request) {
   if (!client) return client.error();
   nlohmann::json body = {{"join_token", request.join_token}, {"hostname", request.hostname}, {"macs", request.macs}};
   const std::string path = "/api/v1/enroll";
-  auto r = client->send("POST", path, body.dump(), "application/json");
+  // A join token pasted with stray bytes must reach the server (to be refused), not abort.
+  std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto r = client->send("POST", path, text, "application/json");
   if (!r) return r.error();
   if (r->status != 200) return status_error("POST", client->url(path), *r);
-  auto json = nlohmann::json::parse(r->body, nullptr, false);
-  if (!json.is_object() || !json.contains("node") || !json["node"].is_string() || !json.contains("token") ||
-      !json["token"].is_string())
-    return failure("POST {}: the reply lacks \"node\" or \"token\"", client->url(path));
+  auto reply = parse_enroll_reply(r->body, "POST " + client->url(path));
+  if (!reply) return reply.error();
   AgentConfig config;
   config.server = client->options().base_url;
-  config.node = json["node"].get<std::string>();
-  config.token = json["token"].get<std::string>();
+  config.node = std::move(reply->node);
+  config.token = std::move(reply->token);
   return config;
 }
 

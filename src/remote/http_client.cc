@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include <nlohmann/json.hpp>
+#include "remote/server_replies.h"
 
 namespace herd::remote {
 namespace {
@@ -118,17 +118,8 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
   return response;
 }
 
-std::string server_message(const HttpResponse& response) {
-  auto json = nlohmann::json::parse(response.body, nullptr, false);
-  if (json.is_object() && json.contains("error") && json["error"].is_string()) return json["error"].get<std::string>();
-  std::string text = response.body.substr(0, 200);
-  for (char& ch : text)
-    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f) ch = ' ';
-  return text.empty() ? "(no message)" : text;
-}
-
 Error status_error(const char* method, const std::string& url, const HttpResponse& response) {
-  return failure("{} {}: HTTP {}: {}", method, url, response.status, server_message(response));
+  return failure("{} {}: HTTP {}: {}", method, url, response.status, server_message(response.body));
 }
 
 }  // namespace herd::remote

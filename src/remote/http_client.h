@@ -68,7 +68,4 @@ class HttpClient {
 // "METHOD URL: HTTP 403: <the server's error message>", as a failure (exit 1).
 Error status_error(const char* method, const std::string& url, const HttpResponse& response);
 
-// The server's {"error": ...} message, else a short excerpt of the body.
-std::string server_message(const HttpResponse& response);
-
 }  // namespace herd::remote
