@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -31,8 +32,9 @@ void add_fanout_options(CLI::App* cmd, FanoutFlags& f, const std::string& words_
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--transport", f.transport, "ssh, or exec: run locally with $HERD_NODE set (tests)")
       ->capture_default_str();
-  cmd->add_option("-o,--ssh-option", f.ssh_options, "Extra ssh -o option, e.g. User=admin (repeatable)")
+  cmd->add_option("-o,--ssh-option", f.ssh_options, "Extra ssh -o option, e.g. ProxyJump=gw (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("-l,--user", f.user, "Log in to the nodes as USER (ssh -l, as pdsh -l and clush -l)");
 }
 
 void take_nodes_word(FanoutFlags& f, bool given_elsewhere) {
@@ -63,6 +65,7 @@ run::SshOptions ssh_options(const FanoutFlags& f, const char* program, const cha
   o.program = p && *p ? p : program;
   o.connect_timeout = f.connect_timeout;
   o.options = f.ssh_options;
+  if (!f.user.empty()) o.options.push_back("User=" + f.user);
   return o;
 }
 
@@ -88,17 +91,49 @@ void print_prefixed(FILE* file, bool color, const char* code, const std::string&
   std::fwrite(text.data(), 1, text.size(), file);
 }
 
-// Prints lines as they arrive: every line in live mode, only stderr when gathering.
+// Prints lines as they arrive: every line in live mode, only stderr when gathering. With
+// `progress` (stderr a terminal, output held back for the end), a line on stderr counts
+// the nodes done, redrawn at most 10 times a second and erased before anything else is
+// printed there.
 class LivePrinter final : public run::RunObserver {
  public:
-  LivePrinter(bool out, bool err) : out_(out), err_(err), out_color_(isatty(1)), err_color_(isatty(2)) {}
+  LivePrinter(bool out, bool err, bool progress, size_t total, const char* verb)
+      : out_(out), err_(err), out_color_(isatty(1)), err_color_(isatty(2)), progress_(progress), total_(total),
+        verb_(verb) {}
+  ~LivePrinter() override { erase_progress(); }
+
   void on_line(const std::string& node, run::Stream stream, std::string_view line) override {
     if (stream == run::Stream::out && out_) print_prefixed(stdout, out_color_, kOutColor, node, line);
-    if (stream == run::Stream::err && err_) print_prefixed(stderr, err_color_, kErrColor, node, line);
+    if (stream == run::Stream::err && err_) {
+      erase_progress();
+      print_prefixed(stderr, err_color_, kErrColor, node, line);
+    }
+  }
+  void on_done(const run::NodeResult& result) override {
+    ++done_;
+    if (result.status != run::NodeStatus::ok) ++failed_;
+    if (!progress_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (done_ < total_ && shown_ && now - drawn_ < std::chrono::milliseconds(100)) return;
+    drawn_ = now;
+    shown_ = true;
+    std::string failed = failed_ ? fmt::format(", {} failed", failed_) : "";
+    fmt::print(stderr, "\r\033[Kherd {}: {}/{} nodes done{}", verb_, done_, total_, failed);
+    std::fflush(stderr);
+  }
+  void erase_progress() {
+    if (!shown_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    shown_ = false;
   }
 
  private:
-  bool out_, err_, out_color_, err_color_;
+  bool out_, err_, out_color_, err_color_, progress_;
+  size_t total_, done_ = 0, failed_ = 0;
+  const char* verb_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point drawn_;
 };
 
 nlohmann::json to_json(const run::NodeResult& r) {
@@ -133,8 +168,10 @@ std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes
                                            run::RunOptions options, OutputMode mode, const char* verb) {
   bool live_out = mode == OutputMode::live, live_err = mode == OutputMode::live || mode == OutputMode::gather;
   options.keep_output = mode != OutputMode::live;
-  LivePrinter live(live_out, live_err);
+  bool progress = mode != OutputMode::live && isatty(2);
+  LivePrinter live(live_out, live_err, progress, nodes.size(), verb);
   auto results = unwrap(run::run_nodes(nodes, transport, options, &live));
+  live.erase_progress();
 
   if (mode == OutputMode::gather) {
     print_gathered(results);

@@ -29,6 +29,7 @@ struct FanoutFlags {
   double kill_after = 2;  // seconds from the timeout's SIGTERM to SIGKILL
   std::string transport = "ssh";
   std::vector<std::string> ssh_options;
+  std::string user;  // -l: ssh's User option
 };
 
 // Adds -w/--nodes, --where, --query, -f, --connect-timeout, -t, --transport, -o and the

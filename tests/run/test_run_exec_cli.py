@@ -2,11 +2,14 @@
 check over ssh, plus output that is not UTF-8 in JSON and in the saved failed set."""
 import json
 import os
+import pty
+import select
+import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from herd_cli import HerdTestCase  # noqa: E402
+from herd_cli import HERD, HerdTestCase  # noqa: E402
 
 
 class RunExec(HerdTestCase):
@@ -33,7 +36,7 @@ class RunExec(HerdTestCase):
             self.assertEqual(json.load(f)["nodes"], "c[3-4]")
         again = self.run_exec("--retry-failed", "--", "echo $HERD_NODE")
         self.assertEqual(again.code, 0, again)
-        self.assertEqual(again.out, "c3: c3\nc4: c4\n")
+        self.assertEqual(sorted(again.out.splitlines()), ["c3: c3", "c4: c4"])
 
     def test_simple_and_shell_commands_agree(self):
         direct = self.run_exec("-L", "c[1-4]", "--", "seq 1 2")
@@ -43,6 +46,35 @@ class RunExec(HerdTestCase):
         missing = self.run_exec("c1", "--", "herd-no-such-program")
         self.assertEqual(missing.code, 127, missing)
         self.assertIn("not found", missing.err)
+
+    def test_progress_on_a_terminal_only(self):
+        # stderr a terminal, output gathered for the end: a progress line there, erased
+        # before the gathered output; piped stderr gets none.
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([HERD, "run", "-n", "-b", "--transport", "exec", "c[1-4]", "--",
+                                 "echo same"], stdout=subprocess.PIPE, stderr=secondary,
+                                env=dict(os.environ, HERD_DB=self.db, HERD_RUN_STATE=self.state))
+        os.close(secondary)
+        terminal = b""
+        while True:
+            ready, _, _ = select.select([primary], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: the child side is closed
+                break
+            if not chunk:
+                break
+            terminal += chunk
+        out, _ = proc.communicate(timeout=60)
+        os.close(primary)
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(out, b"---------------\nc[1-4] (4)\n---------------\nsame\n")
+        self.assertIn(b"herd run: 4/4 nodes done", terminal)
+        self.assertTrue(terminal.endswith(b"\r\x1b[K"), terminal)
+        piped = self.run_exec("-b", "c[1-4]", "--", "echo same")
+        self.assertEqual(piped.err, "")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,15 @@ class RunOnLab(LabTestCase):
             self.assertEqual(x["stdout"], ["from stdin", "it's me"])
             self.assertEqual((x["status"], x["exit_code"]), ("ok", 0))
 
+    def test_login_user(self):
+        # -l is ssh's User: root has the lab's key, an account without it cannot log in.
+        r = self.herd("run", "-l", "root", "compute-0-[0-1]", "--", "id -un")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(sorted(r.out.splitlines()), ["compute-0-0: root", "compute-0-1: root"])
+        r = self.herd("run", "-l", "nobody", "compute-0-0", "--", "id -un")
+        self.assertEqual(r.code, 255, r)
+        self.assertIn("unreachable (exit 255): compute-0-0 (1)", r.err)
+
     def test_bad_selection_runs_nothing(self):
         r = self.herd("run", "compute-0-[0-9]", "--", "touch /tmp/should-not-exist")
         self.assertEqual(r.code, 2, r)
