@@ -49,13 +49,17 @@ void print_gc(const store::GcReport& r, const std::string& root, bool dry_run, b
   if (json) {
     print_json({{"store", root},       {"dry_run", dry_run},        {"objects", r.objects},
                 {"reachable", r.reachable}, {"young", r.young},     {"removed", r.removed},
-                {"removed_bytes", r.removed_bytes}, {"temp_removed", r.temp_removed}, {"restored", r.restored}});
+                {"removed_bytes", r.removed_bytes}, {"temp_removed", r.temp_removed}, {"restored", r.restored},
+                {"packs_merged", r.packs_merged}, {"packs_written", r.packs_written}});
     return;
   }
   print_text(fmt::format("store {}: {} {} unreachable objects ({} bytes); kept {} reachable and {} young; "
-                         "removed {} old temporary files{}\n",
+                         "removed {} old temporary files{}{}\n",
                          root, dry_run ? "would remove" : "removed", r.removed, r.removed_bytes, r.reachable, r.young,
-                         r.temp_removed, r.restored ? fmt::format(", put back {} objects a killed gc left", r.restored) : ""));
+                         r.temp_removed, r.restored ? fmt::format(", put back {} objects a killed gc left", r.restored) : "",
+                         r.packs_written ? fmt::format("; {} {} small packs into {}", dry_run ? "would merge" : "merged",
+                                                       r.packs_merged, r.packs_written)
+                                         : ""));
 }
 
 }  // namespace

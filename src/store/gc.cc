@@ -9,6 +9,7 @@
 #include <ctime>
 #include <algorithm>
 #include <random>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "store/object_file.h"
@@ -159,6 +160,46 @@ class Collector {
     return {};
   }
 
+  // Merges old packs smaller than kSmallPackBytes, in groups of up to kMergedPackBytes,
+  // oldest first. Merging drops nothing (sweep_pack did); a pack freshened meanwhile is
+  // put back by merge_packs.
+  Status merge_small_packs(GcReport& report) {
+    store_.pack_set().rescan(true);
+    std::vector<std::pair<int64_t, std::shared_ptr<const Pack>>> small;  // (mtime, pack)
+    std::unordered_map<std::string, uint64_t> size_of;
+    for (const auto& pack : store_.pack_set().packs()) {
+      struct stat st {};
+      if (::lstat(pack->pack_path.c_str(), &st) != 0 || !old(st)) continue;
+      if (static_cast<uint64_t>(st.st_size) >= kSmallPackBytes) continue;
+      small.emplace_back(mtime_ns(st), pack);
+      size_of[pack->name] = static_cast<uint64_t>(st.st_size);
+    }
+    std::sort(small.begin(), small.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::shared_ptr<const Pack>> group;
+    uint64_t group_bytes = 0;
+    auto flush = [&]() -> Status {
+      if (group.size() >= 2) {
+        ++report.packs_written;
+        if (options_.dry_run) {
+          report.packs_merged += group.size();
+        } else {
+          auto merged = merge_packs(store_, group, grace_ns_);
+          if (!merged) return merged.error();
+          report.packs_merged += merged->merged;
+        }
+      }
+      group.clear();
+      group_bytes = 0;
+      return {};
+    };
+    for (const auto& [mtime, pack] : small) {
+      group.push_back(pack);
+      group_bytes += size_of[pack->name];
+      if (group_bytes >= kMergedPackBytes) HERD_CHECK(flush());
+    }
+    return flush();
+  }
+
   // Packs without an index (a writer killed between its two renames, or a gc between its
   // two deletions) are garbage once old.
   void remove_unindexed_packs(GcReport& report) {
@@ -244,6 +285,7 @@ Result<GcReport> gc(ObjectStore& store, const Refs& refs, const GcOptions& optio
   for (const Hash& hash : *loose)
     if (!walk.reachable.count(hash)) HERD_CHECK(collector.sweep(hash, report));
   for (const auto& pack : packs) HERD_CHECK(collector.sweep_pack(pack, walk.reachable, report));
+  HERD_CHECK(collector.merge_small_packs(report));
   collector.remove_unindexed_packs(report);
   collector.clean_temp(report);
   return report;

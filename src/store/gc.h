@@ -9,6 +9,8 @@
 // and the pack are moved aside, the pack's age is checked again, and only then are they
 // deleted (repack.h). So a put() that freshens at the same moment either wins (gc puts the
 // file back) or finds it gone and writes the object again.
+// Then old packs smaller than kSmallPackBytes (every sync and every push makes one) are
+// merged, up to kMergedPackBytes at a time, the same way: the new pack first.
 // See docs/store-format.md, "gc".
 #pragma once
 
@@ -21,6 +23,11 @@ namespace herd::store {
 
 // Like git's gc.pruneExpire: longer than any writer's session (first put to ref update).
 inline constexpr int64_t kDefaultGraceSeconds = 3600;
+
+// Packs below this size are merged by gc once old; merged packs are at most about
+// kMergedPackBytes (one bigger small pack may end a group).
+inline constexpr uint64_t kSmallPackBytes = uint64_t{64} << 20;
+inline constexpr uint64_t kMergedPackBytes = uint64_t{1} << 30;
 
 struct GcOptions {
   int64_t grace_seconds = kDefaultGraceSeconds;  // 0: remove every unreachable object (no writers!)
@@ -35,6 +42,8 @@ struct GcReport {
   uint64_t removed_bytes = 0;
   uint64_t temp_removed = 0;  // old files of killed writers in tmp/, old packs without index
   uint64_t restored = 0;      // objects and packs a killed gc had moved aside, put back
+  uint64_t packs_merged = 0;  // small old packs replaced by merged ones (dry run: would be)
+  uint64_t packs_written = 0; // merged packs written (dry run: would be)
 };
 
 // Fails, removing nothing, when something refs reach is missing or corrupt (the objects

@@ -1,12 +1,13 @@
 // Dropping objects from a published pack: gc (unreachable objects of an old pack) and
-// remove() / fsck --remove-corrupt (one object, or the damaged ones). A pack cannot be
-// edited in place, so it is replaced. Internal to src/store.
+// remove() / fsck --remove-corrupt (one object, or the damaged ones); and merging small
+// packs into one (gc). A pack cannot be edited in place, so it is replaced. Internal to
+// src/store.
 //
 // Order, so that every object that is kept stays readable at every moment and a crash
 // anywhere loses nothing kept:
 //   1. the kept objects are copied into a new pack, published like a writer's
 //      (pack_writer.h): durable, pack renamed in, then its index;
-//   2. the old index, then the old pack, are renamed into tmp/gc-<pid>-<rand>/ (a process
+//   2. (for each old pack) the old index, then the old pack, are renamed into tmp/gc-<pid>-<rand>/ (a process
 //      that freshens the old pack from now on finds it gone and stores its object again);
 //   3. with a grace period: if the old pack's mtime is now within it (a writer freshened it
 //      before step 2), the pack and then the index are put back and nothing is dropped;
@@ -21,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "store/object_store.h"
 #include "store/pack_set.h"
@@ -38,5 +40,15 @@ struct RewriteResult {
 // removed by someone else is no error. Errors name the pack.
 Result<RewriteResult> rewrite_pack(const ObjectStore& store, const std::shared_ptr<const Pack>& pack,
                                    const std::function<bool(const PackEntry&)>& keep, std::optional<int64_t> grace_ns);
+
+struct MergeResult {
+  uint64_t merged = 0;  // old packs now gone, their objects in the new pack
+  uint64_t young = 0;   // old packs freshened meanwhile and put back (their objects are in both)
+};
+
+// Replaces `packs` (at least two; fewer: nothing is done) by one pack holding all their
+// objects, each once, in the order above. `grace_ns` as for rewrite_pack.
+Result<MergeResult> merge_packs(const ObjectStore& store, const std::vector<std::shared_ptr<const Pack>>& packs,
+                                std::optional<int64_t> grace_ns);
 
 }  // namespace herd::store

@@ -125,6 +125,90 @@ TEST_F(Gc, RepacksOldPacksWithDeadObjects) {
   EXPECT_EQ(run(0).removed, 0u) << "nothing dead is left";
 }
 
+TEST_F(Gc, MergesOldSmallPacks) {
+  std::vector<BuiltSnapshot> snapshots;
+  for (uint64_t seed = 1; seed <= 6; ++seed)  // one pack each, as six pushes make
+    snapshots.push_back(build_snapshot(store, refs, "nodes/n" + std::to_string(seed), seed));
+  std::string packs = root + "/objects/packs";
+  ASSERT_EQ(files_ending(packs, ".pack").size(), 6u);
+  ObjectStore reader = must(ObjectStore::open(root));
+  ASSERT_TRUE(reader.get(snapshots[0].snapshot));
+
+  auto young = run();
+  EXPECT_EQ(young.packs_merged, 0u) << "young packs are left alone";
+  EXPECT_EQ(files_ending(packs, ".pack").size(), 6u);
+  age_all_objects(2 * kHour);
+  auto dry = run(kHour, /*dry_run=*/true);
+  EXPECT_EQ(dry.packs_merged, 6u);
+  EXPECT_EQ(dry.packs_written, 1u);
+  EXPECT_EQ(files_ending(packs, ".pack").size(), 6u) << "a dry run changes nothing";
+
+  auto report = run();
+  EXPECT_EQ(report.packs_merged, 6u);
+  EXPECT_EQ(report.packs_written, 1u);
+  EXPECT_EQ(report.removed, 0u) << "merging drops nothing";
+  EXPECT_EQ(files_ending(packs, ".pack").size(), 1u);
+  EXPECT_EQ(files_ending(packs, ".idx").size(), 1u);
+  ObjectStore fresh = must(ObjectStore::open(root));
+  for (const auto& s : snapshots) EXPECT_TRUE(fresh.get(s.snapshot)) << s.snapshot.hex();
+  EXPECT_TRUE(reader.get(snapshots[5].snapshot)) << "an open store finds the merged pack";
+  auto after = must(fsck(store, refs));
+  EXPECT_TRUE(after.ok()) << ::testing::PrintToString(after.problems);
+  EXPECT_EQ(after.reachable, after.objects);
+  EXPECT_EQ(after.temp_files, 0u);
+
+  age_all_objects(2 * kHour);
+  EXPECT_EQ(run().packs_written, 0u) << "one pack: nothing to merge";
+}
+
+// A merge killed part way leaves what repack.h's order allows: the merged pack published,
+// one old pack still in place (its objects now in two packs), another moved aside into
+// tmp/gc-*. Everything stays readable, fsck passes, and the next gc puts the aside pack
+// back and merges the duplicates away.
+TEST_F(Gc, AMergeKilledPartWayLosesNothing) {
+  std::vector<BuiltSnapshot> snapshots;
+  for (uint64_t seed = 31; seed <= 33; ++seed)
+    snapshots.push_back(build_snapshot(store, refs, "nodes/n" + std::to_string(seed), seed));
+  std::string packs = root + "/objects/packs";
+  auto names = files_ending(packs, ".pack");
+  ASSERT_EQ(names.size(), 3u);
+  // Keep copies of two old packs as they were, then merge all three.
+  std::string saved = root + "/saved";
+  std::filesystem::create_directory(saved);
+  std::vector<std::string> kept;  // base names (without extension) of the two saved packs
+  for (int i = 0; i < 2; ++i) {
+    std::string base = names[i].substr(0, names[i].size() - 5);
+    kept.push_back(std::filesystem::path(base).filename().string());
+    for (const char* ext : {".pack", ".idx"})
+      std::filesystem::copy_file(base + ext, saved + "/" + kept.back() + ext);
+  }
+  age_all_objects(2 * kHour);
+  ASSERT_EQ(run().packs_merged, 3u);
+  // The state a kill leaves: old pack 0 aside in a dead gc's trash, old pack 1 not yet
+  // retired.
+  std::string trash = root + "/tmp/gc-999999-deadbeef";
+  std::filesystem::create_directories(trash);
+  for (const char* ext : {".pack", ".idx"}) {
+    std::filesystem::copy_file(saved + "/" + kept[0] + ext, trash + "/" + kept[0] + ext);
+    std::filesystem::copy_file(saved + "/" + kept[1] + ext, packs + "/" + kept[1] + ext);
+  }
+  std::filesystem::remove_all(saved);
+  ObjectStore fresh = must(ObjectStore::open(root));
+  for (const auto& s : snapshots) EXPECT_TRUE(fresh.get(s.snapshot));
+  auto before = must(fsck(store, refs));
+  EXPECT_TRUE(before.ok()) << ::testing::PrintToString(before.problems);
+
+  auto report = run(0);
+  EXPECT_EQ(report.restored, 1u) << "the aside pack came back";
+  EXPECT_EQ(report.packs_written, 1u);
+  EXPECT_EQ(files_ending(packs, ".pack").size(), 1u);
+  auto after = must(fsck(store, refs));
+  EXPECT_TRUE(after.ok()) << ::testing::PrintToString(after.problems);
+  EXPECT_EQ(after.reachable, after.objects);
+  EXPECT_EQ(after.temp_files, 0u);
+  for (const auto& s : snapshots) EXPECT_TRUE(must(ObjectStore::open(root)).get(s.snapshot));
+}
+
 // A writer that relies on an object of an old pack (has() or put()) keeps the whole pack
 // young, also while gc runs concurrently.
 TEST_F(Gc, ConcurrentWriterKeepsItsObjects) {
