@@ -10,6 +10,7 @@
 #include "inventory/credentials.h"
 #include "server/pki.h"
 #include "server/tokens.h"
+#include "util/time_text.h"
 
 namespace herd::cli {
 namespace {
@@ -18,14 +19,7 @@ int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string utc(int64_t seconds) {
-  std::time_t t = seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
+std::string utc(int64_t seconds) { return utc_iso8601(seconds * 1'000'000'000); }
 
 struct CreateOptions {
   int64_t uses = 1;

@@ -20,6 +20,7 @@
 #include "track/stored_trees.h"
 #include "track/verify.h"
 #include "util/text.h"
+#include "util/time_text.h"
 
 namespace herd::cli {
 namespace {
@@ -31,24 +32,6 @@ void add_site_options(CLI::App* cmd, track::SiteOptions& o) {
   cmd->add_option("--config", o.config, "Tracking spec (default ROOT/etc/herd/track.conf, else built-in defaults)");
   cmd->add_option("--store", o.store, "Store folder (default $HERD_STORE, else /var/lib/herd/store)");
   cmd->add_option("--node", o.node, "Node name of the checkpoints (default ROOT/etc/hostname, else this host's name)");
-}
-
-std::string local_time(int64_t ns) {
-  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
-  struct tm tm {};
-  localtime_r(&seconds, &tm);
-  char text[64];
-  strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-  return text;
-}
-
-std::string utc_time(int64_t ns) {
-  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
-  struct tm tm {};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 std::string short_id(const store::Hash& id) { return id.hex().substr(0, 12); }
@@ -180,7 +163,7 @@ void run_log(Context& context, const LogCommand& o) {
       long long changes = 0;
       (void)parse_int(meta(s, "changes"), changes);
       out.push_back({{"id", c.id.hex()},
-                     {"time", utc_time(s.time_ns)},
+                     {"time", utc_iso8601(s.time_ns)},
                      {"time_ns", s.time_ns},
                      {"author", s.author},
                      {"message", s.message},
@@ -194,7 +177,7 @@ void run_log(Context& context, const LogCommand& o) {
   Table table({"ID", "TIME", "AUTHOR", "CHANGED", "MESSAGE"});
   for (const auto& c : history) {
     std::string message = c.snapshot.message.substr(0, c.snapshot.message.find('\n'));
-    table.add({short_id(c.id), local_time(c.snapshot.time_ns), c.snapshot.author, meta(c.snapshot, "changes"), message});
+    table.add({short_id(c.id), format_time(c.snapshot.time_ns, Zone::local), c.snapshot.author, meta(c.snapshot, "changes"), message});
   }
   print_text(table.render());
 }
@@ -228,9 +211,9 @@ void run_status(Context& context, const StatusCommand& o) {
   }
   std::string out;
   if (cmp.changes.empty() && cmp.packages.empty())
-    out += fmt::format("no changes since checkpoint {} ({})\n", cmp.before, local_time(latest->snapshot.time_ns));
+    out += fmt::format("no changes since checkpoint {} ({})\n", cmp.before, format_time(latest->snapshot.time_ns, Zone::local));
   else
-    out += fmt::format("changes since checkpoint {} ({}):\n", cmp.before, local_time(latest->snapshot.time_ns));
+    out += fmt::format("changes since checkpoint {} ({}):\n", cmp.before, format_time(latest->snapshot.time_ns, Zone::local));
   for (const auto& c : cmp.changes) {
     out += fmt::format("{}  {}", change_letter(c.kind), c.path);
     if (!c.details.empty()) out += "  (" + join(c.details, "; ") + ")";

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/router.h"
+#include "util/time_text.h"
 
 namespace herd::server {
 namespace {
@@ -32,16 +33,7 @@ constexpr uint32_t kHeaderLimit = 8 * 1024;
 // Router is only ever used by its own thread.
 thread_local Router* t_router = nullptr;
 
-std::string utc_now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03}Z", text, ms);
-}
+std::string utc_now() { return utc_iso8601(now_ns(), 3); }
 
 struct Connection {
   Stream stream;

@@ -16,15 +16,10 @@
 #include "store/pack_set.h"
 #include "store/reachability.h"
 #include "store/repack.h"
+#include "util/time_text.h"
 
 namespace herd::store {
 namespace {
-
-int64_t now_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 
 int64_t mtime_ns(const struct stat& st) { return int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec; }
 

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "util/atomic_file.h"
+#include "util/time_text.h"
 
 namespace herd::store {
 namespace {
@@ -27,12 +28,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 constexpr int64_t kSettleNs = 100'000'000;
 
 }  // namespace
-
-int64_t wall_clock_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  return ns(ts);
-}
 
 PackFile::~PackFile() {
   if (fd >= 0) ::close(fd);
@@ -124,7 +119,7 @@ void PackSet::rescan(bool force) {
   }
   int64_t mtime = ns(st.st_mtim), ctime = ns(st.st_ctim);
   if (!force && scanned_ && mtime == seen_mtime_ns_ && ctime == seen_ctime_ns_ && scanned_at_ns_ - mtime > kSettleNs) return;
-  scanned_at_ns_ = wall_clock_ns();
+  scanned_at_ns_ = now_ns();
   seen_mtime_ns_ = mtime;
   seen_ctime_ns_ = ctime;
   scanned_ = true;
@@ -200,7 +195,7 @@ std::shared_ptr<PackFile> PackSet::open(const Pack& pack, std::string* error, bo
 }
 
 bool PackSet::freshen(const Pack& pack) const {
-  int64_t now = wall_clock_ns();
+  int64_t now = now_ns();
   if (now - pack.freshened_ns.load(std::memory_order_relaxed) < kFreshenIntervalSeconds * 1'000'000'000) return true;
   if (::utimensat(AT_FDCWD, pack.pack_path.c_str(), nullptr, 0) != 0) {
     if (errno == ENOENT) return false;

@@ -114,6 +114,4 @@ class PackSet {
   int64_t seen_mtime_ns_ = 0, seen_ctime_ns_ = 0, scanned_at_ns_ = 0;
 };
 
-int64_t wall_clock_ns();
-
 }  // namespace herd::store

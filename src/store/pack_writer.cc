@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/object_file.h"
+#include "util/time_text.h"
 
 namespace herd::store {
 namespace {
@@ -155,7 +156,7 @@ Result<std::shared_ptr<Pack>> PackWriter::publish(const std::string& packs_folde
   auto decoded = decode_pack_index(index);
   if (!decoded) return failure("{}: {}", pack->index_path, decoded.error().message);  // cannot happen
   pack->index = std::move(*decoded);
-  pack->freshened_ns = wall_clock_ns();
+  pack->freshened_ns = now_ns();
   fd_ = -1;
   entries_.clear();
   size_ = 0;

@@ -25,6 +25,7 @@
 #include "track/tree_diff.h"
 #include "track/tree_writer.h"
 #include "track/walker.h"
+#include "util/time_text.h"
 
 namespace herd::track {
 namespace {
@@ -164,12 +165,6 @@ std::string default_author(const std::string& host) {
   std::string user = std::to_string(::geteuid());
   if (::getpwuid_r(::geteuid(), &pw, buffer, sizeof buffer, &found) == 0 && found) user = found->pw_name;
   return user + "@" + host;
-}
-
-int64_t now_ns() {
-  struct timespec t {};
-  ::clock_gettime(CLOCK_REALTIME, &t);
-  return to_ns(t);
 }
 
 }  // namespace

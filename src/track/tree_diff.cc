@@ -7,6 +7,7 @@
 
 #include "store/tree.h"
 #include "track/path.h"
+#include "util/time_text.h"
 
 namespace herd::track {
 namespace {
@@ -31,14 +32,7 @@ std::string xattr_details(const store::TreeEntry& a, const store::TreeEntry& b) 
   return out;
 }
 
-std::string time_string(int64_t ns) {
-  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
-  struct tm tm {};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
-  return fmt::format("{}.{:09d}Z", text, static_cast<int>(ns % 1'000'000'000));
-}
+std::string time_string(int64_t ns) { return format_time(ns, Zone::utc, "%Y-%m-%d %H:%M:%S", 9) + "Z"; }
 
 class Differ {
  public:
