@@ -23,7 +23,7 @@ void run_copy(Context& context, CopyFlags& f) {
     fail(bad_input("{}", f.reverse ? "herd copy --reverse NODES SRC… DEST_DIR: give a source and a folder"
                              : "herd copy NODES SRC… DEST: give a source and a destination"));
   auto kind = transport_kind(f.fanout);
-  auto nodes = ordered_targets(context, f.fanout.selection);
+  auto nodes = ordered_targets(context, f.fanout.selection, f.fanout.exclude);
   std::string dest = f.fanout.words.back();
   std::vector<std::string> sources(f.fanout.words.begin(), f.fanout.words.end() - 1);
   auto scp = ssh_options(f.fanout, "scp", "HERD_SCP");

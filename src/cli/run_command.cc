@@ -24,7 +24,7 @@ namespace {
 
 struct RunFlags {
   FanoutFlags fanout;
-  bool gather = false, ordered = false, retry_failed = false, no_stdin = false;
+  bool gather = false, ordered = false, retry_failed = false, no_stdin = false, no_labels = false;
   std::vector<std::string> env;
 };
 
@@ -56,7 +56,7 @@ void run_run(Context& context, RunFlags& f) {
   std::string command = run::remote_command(f.fanout.words, env);
   auto kind = transport_kind(f.fanout);
   // Every check is done before anything runs: the selection last, as it touches the inventory.
-  auto nodes = ordered_targets(context, f.fanout.selection);
+  auto nodes = ordered_targets(context, f.fanout.selection, f.fanout.exclude);
 
   run::RunOptions options = run_options(f.fanout);
   if (!f.no_stdin && !isatty(STDIN_FILENO)) {
@@ -68,7 +68,7 @@ void run_run(Context& context, RunFlags& f) {
                     : f.gather   ? OutputMode::gather
                     : f.ordered  ? OutputMode::ordered
                                  : OutputMode::live;
-  auto results = run_and_print(nodes, *transport, options, mode, "run");
+  auto results = run_and_print(nodes, *transport, options, mode, "run", !f.no_labels);
   auto summary = run::summarize(results);
 
   run::FailedState state{context.db_path, nodeset::fold(summary.failed()), command};
@@ -91,6 +91,7 @@ void add_run_command(CLI::App& app, Context& context) {
                      "Node set; with -w, --where, --query or --retry-failed this word starts COMMAND", "COMMAND");
   cmd->add_flag("-b,--gather", flags->gather, "Print identical outputs once under their folded node set (clubak -b)");
   cmd->add_flag("-L,--ordered", flags->ordered, "Print each node's output together, in node order");
+  cmd->add_flag("-N,--no-labels", flags->no_labels, "Print lines without their 'node: ' prefix (-b: without headers)");
   cmd->add_flag("--retry-failed", flags->retry_failed, "Run on the nodes that failed in the last herd run");
   cmd->add_flag("-n,--no-stdin", flags->no_stdin, "Do not read stdin (default: when not a terminal, read it once and feed it to every node)");
   cmd->add_option("-e,--env", flags->env, "Set NAME=VALUE (or NAME: its value here) for the command (repeatable)")

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +37,7 @@ void add_fanout_options(CLI::App* cmd, FanoutFlags& f, const std::string& words_
   cmd->add_option("-o,--ssh-option", f.ssh_options, "Extra ssh -o option, e.g. ProxyJump=gw (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("-l,--user", f.user, "Log in to the nodes as USER (ssh -l, as pdsh -l and clush -l)");
+  cmd->add_option("-x,--exclude", f.exclude, "Leave these nodes out (a node set with @groups; pdsh -x, clush -x)");
 }
 
 void take_nodes_word(FanoutFlags& f, bool given_elsewhere) {
@@ -46,8 +49,15 @@ void take_nodes_word(FanoutFlags& f, bool given_elsewhere) {
   f.words.erase(f.words.begin());
 }
 
-std::vector<std::string> ordered_targets(Context& context, const Selection& selection) {
-  auto names = context.select_nodes(selection, /*required=*/true);
+std::vector<std::string> ordered_targets(Context& context, const Selection& selection, const std::string& exclude) {
+  auto names = context.select_nodes(selection, /*required=*/true);  // sorted
+  if (!exclude.empty()) {
+    auto excluded = context.select_nodes(Selection{exclude, "", ""}, /*required=*/false);
+    std::vector<std::string> left;
+    std::set_difference(names.begin(), names.end(), excluded.begin(), excluded.end(), std::back_inserter(left));
+    if (left.empty()) fail(bad_input("-x {}: leaves no node of the selection", exclude));
+    names = std::move(left);
+  }
   return nodeset::NodeSet::from_names(names).expand();
 }
 
@@ -77,15 +87,17 @@ constexpr const char* kOutColor = "\033[34m";  // blue node names on stdout
 constexpr const char* kErrColor = "\033[31m";  // red on stderr
 constexpr const char* kReset = "\033[0m";
 
-// "node: line\n", the node colored on a terminal.
-void print_prefixed(FILE* file, bool color, const char* code, const std::string& node, std::string_view line) {
+// "node: line\n", the node colored on a terminal; "line\n" when `node` is null (-N).
+void print_prefixed(FILE* file, bool color, const char* code, const std::string* node, std::string_view line) {
   std::string text;
-  text.reserve(node.size() + line.size() + 16);
-  if (color) text += code;
-  text += node;
-  text += ':';
-  if (color) text += kReset;
-  text += ' ';
+  text.reserve((node ? node->size() : 0) + line.size() + 16);
+  if (node) {
+    if (color) text += code;
+    text += *node;
+    text += ':';
+    if (color) text += kReset;
+    text += ' ';
+  }
   text += line;
   text += '\n';
   std::fwrite(text.data(), 1, text.size(), file);
@@ -97,16 +109,17 @@ void print_prefixed(FILE* file, bool color, const char* code, const std::string&
 // printed there.
 class LivePrinter final : public run::RunObserver {
  public:
-  LivePrinter(bool out, bool err, bool progress, size_t total, const char* verb)
-      : out_(out), err_(err), out_color_(isatty(1)), err_color_(isatty(2)), progress_(progress), total_(total),
-        verb_(verb) {}
+  LivePrinter(bool out, bool err, bool labels, bool progress, size_t total, const char* verb)
+      : out_(out), err_(err), labels_(labels), out_color_(isatty(1)), err_color_(isatty(2)), progress_(progress),
+        total_(total), verb_(verb) {}
   ~LivePrinter() override { erase_progress(); }
 
   void on_line(const std::string& node, run::Stream stream, std::string_view line) override {
-    if (stream == run::Stream::out && out_) print_prefixed(stdout, out_color_, kOutColor, node, line);
+    const std::string* label = labels_ ? &node : nullptr;
+    if (stream == run::Stream::out && out_) print_prefixed(stdout, out_color_, kOutColor, label, line);
     if (stream == run::Stream::err && err_) {
       erase_progress();
-      print_prefixed(stderr, err_color_, kErrColor, node, line);
+      print_prefixed(stderr, err_color_, kErrColor, label, line);
     }
   }
   void on_done(const run::NodeResult& result) override {
@@ -129,7 +142,7 @@ class LivePrinter final : public run::RunObserver {
   }
 
  private:
-  bool out_, err_, out_color_, err_color_, progress_;
+  bool out_, err_, labels_, out_color_, err_color_, progress_;
   size_t total_, done_ = 0, failed_ = 0;
   const char* verb_;
   bool shown_ = false;
@@ -143,9 +156,13 @@ nlohmann::json to_json(const run::NodeResult& r) {
 
 }  // namespace
 
-void print_gathered(const std::vector<run::NodeResult>& results) {
+void print_gathered(const std::vector<run::NodeResult>& results, bool labels) {
   bool color = isatty(1);
   for (const auto& group : run::gather(results)) {
+    if (!labels) {
+      for (const auto& l : *group.lines) print_prefixed(stdout, false, "", nullptr, l);
+      continue;
+    }
     std::string text = run::format_gathered(group);
     if (color) {
       auto header_end = text.find('\n', 16);
@@ -156,27 +173,29 @@ void print_gathered(const std::vector<run::NodeResult>& results) {
   }
 }
 
-void print_ordered(const std::vector<run::NodeResult>& results) {
+void print_ordered(const std::vector<run::NodeResult>& results, bool labels) {
   bool out_color = isatty(1), err_color = isatty(2);
   for (const auto& r : results) {
-    for (const auto& l : r.out) print_prefixed(stdout, out_color, kOutColor, r.node, l);
-    for (const auto& l : r.err) print_prefixed(stderr, err_color, kErrColor, r.node, l);
+    const std::string* label = labels ? &r.node : nullptr;
+    for (const auto& l : r.out) print_prefixed(stdout, out_color, kOutColor, label, l);
+    for (const auto& l : r.err) print_prefixed(stderr, err_color, kErrColor, label, l);
   }
 }
 
 std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes, const run::Transport& transport,
-                                           run::RunOptions options, OutputMode mode, const char* verb) {
+                                           run::RunOptions options, OutputMode mode, const char* verb,
+                                           bool labels) {
   bool live_out = mode == OutputMode::live, live_err = mode == OutputMode::live || mode == OutputMode::gather;
   options.keep_output = mode != OutputMode::live;
   bool progress = mode != OutputMode::live && isatty(2);
-  LivePrinter live(live_out, live_err, progress, nodes.size(), verb);
+  LivePrinter live(live_out, live_err, labels, progress, nodes.size(), verb);
   auto results = unwrap(run::run_nodes(nodes, transport, options, &live));
   live.erase_progress();
 
   if (mode == OutputMode::gather) {
-    print_gathered(results);
+    print_gathered(results, labels);
   } else if (mode == OutputMode::ordered) {
-    print_ordered(results);
+    print_ordered(results, labels);
   } else if (mode == OutputMode::json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : results) list.push_back(to_json(r));

@@ -30,6 +30,7 @@ struct FanoutFlags {
   std::string transport = "ssh";
   std::vector<std::string> ssh_options;
   std::string user;  // -l: ssh's User option
+  std::string exclude;  // -x: nodes to leave out of the selection
 };
 
 // Adds -w/--nodes, --where, --query, -f, --connect-timeout, -t, --transport, -o and the
@@ -42,9 +43,10 @@ void add_fanout_options(CLI::App* command, FanoutFlags& flags, const std::string
 // --query, or `given_elsewhere`): then every word is the command's.
 void take_nodes_word(FanoutFlags& flags, bool given_elsewhere);
 
-// The selected nodes in node set order (compute-0-2 before compute-0-10). Throws
-// CommandError (exit 2) for unknown nodes or an empty selection.
-std::vector<std::string> ordered_targets(Context& context, const Selection& selection);
+// The selected nodes, less `exclude` (a node set with @groups; may be empty), in node set
+// order (compute-0-2 before compute-0-10). Throws CommandError (exit 2) for unknown nodes
+// in either, or when nothing is left.
+std::vector<std::string> ordered_targets(Context& context, const Selection& selection, const std::string& exclude);
 
 // The engine's options from the flags: fan-out, timeout and kill grace.
 run::RunOptions run_options(const FanoutFlags& flags);
@@ -55,15 +57,18 @@ run::TransportKind transport_kind(const FanoutFlags& flags);
 enum class OutputMode { live, gather, ordered, json };
 
 // Each distinct stdout once under its folded node set (clubak -b), groups in the order
-// of their first node in `results`; the header colored on a terminal.
-void print_gathered(const std::vector<run::NodeResult>& results);
-// Every node's lines together as `node: line`, in the order of `results` (stderr lines
-// to stderr).
-void print_ordered(const std::vector<run::NodeResult>& results);
+// of their first node in `results`; the header colored on a terminal, or left out
+// without `labels`.
+void print_gathered(const std::vector<run::NodeResult>& results, bool labels = true);
+// Every node's lines together as `node: line` (without `labels`, only the line), in the
+// order of `results` (stderr lines to stderr).
+void print_ordered(const std::vector<run::NodeResult>& results, bool labels = true);
 
 // Runs `transport` on `nodes`, prints as `mode` asks, prints the summary on stderr and
 // returns the results. Throws CommandError when the engine itself fails.
+// Without `labels` (-N), lines are printed without their `node: ` prefix.
 std::vector<run::NodeResult> run_and_print(const std::vector<std::string>& nodes, const run::Transport& transport,
-                                           run::RunOptions options, OutputMode mode, const char* verb);
+                                           run::RunOptions options, OutputMode mode, const char* verb,
+                                           bool labels = true);
 
 }  // namespace herd::cli

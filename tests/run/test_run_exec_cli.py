@@ -47,6 +47,23 @@ class RunExec(HerdTestCase):
         self.assertEqual(missing.code, 127, missing)
         self.assertIn("not found", missing.err)
 
+    def test_exclude(self):
+        r = self.run_exec("-L", "-x", "c[2,4]", "c[1-4]", "--", "echo $HERD_NODE")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.out, "c1: c1\nc3: c3\n")
+        r = self.run_exec("-L", "-x", "@compute", "--where", "name like 'c*'", "--", "true")
+        self.assertEqual((r.code, r.out), (2, ""), r)
+        self.assertIn("-x @compute: leaves no node of the selection", r.err)
+        r = self.run_exec("-x", "c9", "c[1-4]", "--", "true")
+        self.assertEqual((r.code, r.out), (2, ""), r)
+        self.assertIn("unknown node(s): c9", r.err)
+
+    def test_no_labels(self):
+        r = self.run_exec("-L", "-N", "c[1-3]", "--", "echo $HERD_NODE")
+        self.assertEqual(r.out, "c1\nc2\nc3\n")
+        r = self.run_exec("-b", "-N", "c[1-3]", "--", "echo same")
+        self.assertEqual(r.out, "same\n")
+
     def test_progress_on_a_terminal_only(self):
         # stderr a terminal, output gathered for the end: a progress line there, erased
         # before the gathered output; piped stderr gets none.
