@@ -1,52 +1,28 @@
 #include "run/spawner.h"
 
-#include <signal.h>
-#include <spawn.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <utility>
+
+#include "run/simple_command.h"
 
 namespace herd::run {
 
 namespace {
 
-void spawn_one(SpawnRequest& r, SpawnDone& done) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, r.stdin_fd, 0);
-  posix_spawn_file_actions_adddup2(&actions, r.stdout_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, r.stderr_fd, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setpgroup(&attr, 0);  // its own process group, for a kill of all it starts
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  std::vector<char*> argv, envp;
-  argv.reserve(r.argv.size() + 1);
-  envp.reserve(r.env.size() + 1);
-  for (auto& a : r.argv) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : r.env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  int rc = r.program.empty() ? posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data())
-                             : posix_spawn(&pid, r.program.c_str(), &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  for (int fd : r.close_after) ::close(fd);
-  done.tag = r.tag;
-  done.pid = rc == 0 ? pid : -1;
-  done.error = rc;
+// The file to run for `r`: its program, or argv[0] searched in PATH as execvp does
+// (a name with '/' as it is).
+std::string program_of(const SpawnRequest& r) {
+  if (!r.program.empty()) return r.program;
+  const std::string& name = r.argv.at(0);
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  auto found = find_program(name, path ? path : "/usr/local/bin:/usr/bin:/bin");
+  return found ? *found : std::string();  // not found: execve("") fails with ENOENT
 }
 
 }  // namespace
@@ -94,6 +70,29 @@ std::vector<SpawnDone> Spawner::take_done() {
   return std::exchange(done_, {});
 }
 
+void Spawner::start(SpawnRequest& r, SpawnDone& done) {
+  std::string program;
+  {
+    std::lock_guard lock(mutex_);
+    auto key = r.program.empty() ? r.argv.at(0) : r.program;
+    auto it = programs_.find(key);
+    if (it == programs_.end()) it = programs_.emplace(key, program_of(r)).first;
+    program = it->second;
+  }
+  std::vector<char*> argv, envp;
+  argv.reserve(r.argv.size() + 1);
+  envp.reserve(r.env.size() + 1);
+  for (auto& a : r.argv) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : r.env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = starter_.start(program.c_str(), argv.data(), envp.data(), r.stdin_fd, r.stdout_fd, r.stderr_fd);
+  for (int fd : r.close_after) ::close(fd);
+  done.tag = r.tag;
+  done.pid = pid > 0 ? pid : -1;
+  done.error = pid > 0 ? 0 : -pid;
+}
+
 void Spawner::work() {
   for (;;) {
     SpawnRequest request;
@@ -105,7 +104,7 @@ void Spawner::work() {
       queue_.pop_front();
     }
     SpawnDone done;
-    spawn_one(request, done);
+    start(request, done);
     {
       std::lock_guard lock(mutex_);
       done_.push_back(done);

@@ -1,5 +1,5 @@
-// Starting processes from worker threads. posix_spawn blocks its caller until the child
-// has replaced itself with the new program (the vfork rule), which on a small machine is
+// Starting processes from worker threads. Starting one blocks its caller until the child
+// has replaced itself with the new program (the vfork rule, start_process.h), which on a small machine is
 // most of a child's start-up: with one thread doing it, the event loop and every other
 // start wait behind each exec. A few workers start children side by side while the
 // loop goes on reading output.
@@ -20,7 +20,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
+
+#include "run/start_process.h"
 
 namespace herd::run {
 
@@ -41,7 +44,8 @@ struct SpawnDone {
 class Spawner {
  public:
   // `threads` workers (at least 1). The children get an empty signal mask, default
-  // SIGPIPE/SIGINT/SIGTERM/SIGHUP, and their own process group.
+  // SIGPIPE/SIGINT/SIGTERM/SIGHUP, and their own process group (start_process.h). Make
+  // it after the signal dispositions the run keeps are set.
   explicit Spawner(size_t threads);
   ~Spawner();
   Spawner(const Spawner&) = delete;
@@ -60,6 +64,9 @@ class Spawner {
 
  private:
   void work();
+  void start(SpawnRequest& request, SpawnDone& done);
+
+  const ProcessStarter starter_;
 
   int notify_fd_ = -1;
   std::mutex mutex_;
@@ -67,11 +74,12 @@ class Spawner {
   std::deque<SpawnRequest> queue_;
   std::vector<SpawnDone> done_;
   bool stopping_ = false;
+  std::unordered_map<std::string, std::string> programs_;  // argv[0] or program -> file run
   std::vector<std::thread> workers_;
 };
 
 // How many workers to use: three per CPU, from 2 to 8, at most `fanout`. A worker
-// blocked in posix_spawn is often not on a CPU (exec reads the program, faults pages
+// blocked in starting a child is often not on a CPU (exec reads the program, faults pages
 // in), so more workers than CPUs keep the CPUs busy: on 2 CPUs, 5,000 starts took
 // 2.9 s with 1 worker, 2.6 s with 2 and 2.2 s with 4 to 8.
 size_t spawn_threads(size_t fanout);
