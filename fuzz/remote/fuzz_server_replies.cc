@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "remote/server_replies.h"
+#include "store/object_batch.h"
 
 namespace {
 
@@ -27,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
   using namespace herd::remote;
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0: {
       auto hash = parse_ref_reply(body, "REQ");
       if (!hash) check_error(hash.error());
@@ -61,6 +63,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 5: {
       auto text = server_message(body);
       if (text.empty() || !printable(text)) std::abort();
+      break;
+    }
+    case 6: {
+      // Asked: the hashes the body's records carry, all (bit 7 of the selector clear) or
+      // all but the last; bit 6 changes the first one.
+      std::vector<herd::store::Hash> asked;
+      if (auto records = herd::store::decode_object_batch(body))
+        for (const auto& record : *records) asked.push_back(record.first);
+      if ((data[0] & 0x80) && !asked.empty()) asked.pop_back();
+      if ((data[0] & 0x40) && !asked.empty()) asked[0].bytes[31] ^= 1;
+      auto files = parse_fetch_reply(body, asked, "REQ");
+      if (!files) {
+        check_error(files.error());
+        break;
+      }
+      if (files->size() > asked.size() || (files->empty() && !asked.empty())) std::abort();
+      for (auto file : *files)
+        if (file.data() < body.data() || file.data() + file.size() > body.data() + body.size()) std::abort();
       break;
     }
   }

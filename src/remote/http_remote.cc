@@ -53,6 +53,27 @@ Result<std::string> HttpRemote::fetch(const store::Hash& hash) {
   return std::move(r->body);
 }
 
+Result<std::vector<std::string>> HttpRemote::fetch_many(const std::vector<store::Hash>& hashes) {
+  const std::string path = "/api/v1/objects/fetch";
+  std::vector<std::string> files;
+  files.reserve(hashes.size());
+  // Each reply answers a non-empty prefix of what was asked; ask again from where it stopped.
+  while (files.size() < hashes.size()) {
+    size_t start = files.size(), n = std::min(kMaxFetchQuery, hashes.size() - start);
+    std::vector<store::Hash> asked(hashes.begin() + start, hashes.begin() + start + n);
+    std::string body;
+    body.reserve(n * 32);
+    for (const auto& h : asked) body.append(reinterpret_cast<const char*>(h.bytes.data()), 32);
+    auto r = client_.send("POST", path, body, "application/octet-stream");
+    if (!r) return r.error();
+    if (r->status != 200) return status_error("POST", client_.url(path), *r).with_context(fmt::format("fetching {} objects", n));
+    auto got = parse_fetch_reply(r->body, asked, "POST " + client_.url(path));
+    if (!got) return got.error();
+    for (auto file : *got) files.emplace_back(file);
+  }
+  return files;
+}
+
 Status HttpRemote::compare_and_swap(const std::string& name, const std::optional<store::Hash>& expected,
                                     const store::Hash& value) {
   std::string path = "/api/v1/refs/" + name;

@@ -1,6 +1,6 @@
 // HttpRemote: RemoteStore over the frontend's HTTP API (docs/server.md, "Requests"), on
 // one keep-alive HttpClient. Requests are split to the documented limits: at most
-// 1,000,000 hashes per /objects/missing.
+// 1,000,000 hashes per /objects/missing, 4,096 per /objects/fetch.
 #pragma once
 
 #include "remote/http_client.h"
@@ -16,6 +16,7 @@ class HttpRemote : public RemoteStore {
   Result<std::vector<store::Hash>> missing(const std::vector<store::Hash>& hashes) override;
   Result<UploadReply> upload(const std::string& body, size_t count) override;
   Result<std::string> fetch(const store::Hash& hash) override;
+  Result<std::vector<std::string>> fetch_many(const std::vector<store::Hash>& hashes) override;
   Status compare_and_swap(const std::string& name, const std::optional<store::Hash>& expected,
                           const store::Hash& value) override;
   std::string describe() const override { return client_.options().base_url; }
@@ -25,5 +26,6 @@ class HttpRemote : public RemoteStore {
 };
 
 inline constexpr size_t kMaxMissingQuery = 1'000'000;
+inline constexpr size_t kMaxFetchQuery = 4'096;
 
 }  // namespace herd::remote

@@ -1,5 +1,6 @@
 #include "remote/new_objects.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -31,6 +32,13 @@ class Walker {
  public:
   explicit Walker(ObjectAccess& access) : access_(access) {}
 
+  Status prefetch(std::vector<Hash>& upcoming) {
+    if (!access_.prefetch || upcoming.empty()) return {};
+    std::sort(upcoming.begin(), upcoming.end());
+    upcoming.erase(std::unique(upcoming.begin(), upcoming.end()), upcoming.end());
+    return access_.prefetch(upcoming);
+  }
+
   // Lists `id` unless listed already; returns false when it was.
   Result<bool> list(const Hash& id, ObjectType* type = nullptr) {
     if (!listed_.insert(id).second) return false;
@@ -49,6 +57,10 @@ class Walker {
     if (!object) return object.error();
     auto chunks = store::decode_chunks(object->payload, "chunks " + id.hex());
     if (!chunks) return chunks.error();
+    std::vector<Hash> upcoming;
+    for (const auto& chunk : *chunks)
+      if (!listed_.count(chunk.hash)) upcoming.push_back(chunk.hash);
+    HERD_CHECK(prefetch(upcoming));
     for (const auto& chunk : *chunks) {
       auto added = list(chunk.hash);
       if (!added) return added.error();
@@ -74,15 +86,23 @@ class Walker {
       base_tree = std::move(*b);
       for (const auto& e : base_tree.entries) before.emplace(e.name, &e);
     }
+    // The entries to visit: folders and file contents that differ from the base's entry of
+    // the same name and type.
+    std::vector<std::pair<const store::TreeEntry*, Hash>> visits;  // entry, its base content
     for (const auto& e : tree->entries) {
+      if (e.type != store::EntryType::folder && (e.type != store::EntryType::file || e.content.is_zero())) continue;
       auto it = before.find(e.name);
-      const store::TreeEntry* old = it != before.end() && it->second->type == e.type ? it->second : nullptr;
-      if (e.type == store::EntryType::folder) {
-        HERD_CHECK(this->tree(e.content, old ? old->content : Hash{}));
-      } else if (e.type == store::EntryType::file && !e.content.is_zero()) {
-        if (old && old->content == e.content) continue;
-        HERD_CHECK(content(e.content));
-      }
+      Hash old = it != before.end() && it->second->type == e.type ? it->second->content : Hash{};
+      if (old == e.content) continue;
+      visits.emplace_back(&e, old);
+    }
+    std::vector<Hash> upcoming;
+    for (const auto& [e, old] : visits)
+      if (!listed_.count(e->content)) upcoming.push_back(e->content);
+    HERD_CHECK(prefetch(upcoming));
+    for (const auto& [e, old] : visits) {
+      if (e->type == store::EntryType::folder) HERD_CHECK(this->tree(e->content, old));
+      else HERD_CHECK(content(e->content));
     }
     return {};
   }

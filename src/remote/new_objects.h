@@ -30,6 +30,9 @@ struct ObjectAccess {
   std::function<Result<store::ObjectType>(const store::Hash&)> ensure;
   // Reads an object that ensure() made available, or one of a complete snapshot's closure.
   std::function<Result<store::Object>(const store::Hash&)> read;
+  // Optional: told the hashes the walk is about to ensure() (a tree's new entries, a chunk
+  // list's chunks), so that pull fetches them in one request instead of one each.
+  std::function<Status(const std::vector<store::Hash>&)> prefetch;
 };
 
 struct SnapshotChain {

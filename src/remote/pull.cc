@@ -1,5 +1,6 @@
 #include "remote/pull.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "remote/new_objects.h"
@@ -10,6 +11,9 @@ namespace herd::remote {
 using store::Hash;
 
 namespace {
+
+// Objects asked of the remote at once: at most 64 MiB of chunks.
+constexpr size_t kPrefetchSlice = 1024;
 
 // Every snapshot of the local ref's history (first parents), newest first.
 Result<std::unordered_set<Hash>> local_history(const store::ObjectStore& local, const store::Refs& refs,
@@ -39,19 +43,40 @@ Result<PullResult> pull_checkpoints(store::ObjectStore& local, store::Refs& loca
   if (!complete) return complete.error();
 
   PullProgress progress;
+  std::unordered_set<Hash> prefetched;  // fetched ahead of their ensure(): not "present"
+  auto keep = [&](const Hash& id, std::string_view file) -> Status {
+    auto put = local.insert_encoded(id, file);
+    if (!put) return put.error().with_context(fmt::format("object from {}", remote.describe()));
+    uint64_t before = progress.objects_fetched++;
+    progress.bytes_fetched += file.size();
+    if (options.on_progress && before / 64 != progress.objects_fetched / 64) options.on_progress(progress);
+    return {};
+  };
   ObjectAccess access;
+  access.prefetch = [&](const std::vector<Hash>& upcoming) -> Status {
+    std::vector<Hash> lacking;
+    for (const auto& id : upcoming)
+      if (!local.has(id)) lacking.push_back(id);
+    // In slices, so that a folder of 100,000 files is not held in memory at once.
+    for (size_t start = 0; start < lacking.size(); start += kPrefetchSlice) {
+      std::vector<Hash> slice(lacking.begin() + start, lacking.begin() + std::min(lacking.size(), start + kPrefetchSlice));
+      auto files = remote.fetch_many(slice);
+      if (!files) return files.error();
+      for (size_t i = 0; i < slice.size(); ++i) {
+        HERD_CHECK(keep(slice[i], (*files)[i]));
+        prefetched.insert(slice[i]);
+      }
+    }
+    return {};
+  };
   access.ensure = [&](const Hash& id) -> Result<store::ObjectType> {
     if (local.has(id)) {
-      ++result.objects_present;
+      if (!prefetched.count(id)) ++result.objects_present;
       return local.peek_type(id);
     }
     auto file = remote.fetch(id);
     if (!file) return file.error();
-    auto put = local.insert_encoded(id, *file);
-    if (!put) return put.error().with_context(fmt::format("object from {}", remote.describe()));
-    ++progress.objects_fetched;
-    progress.bytes_fetched += file->size();
-    if (options.on_progress && progress.objects_fetched % 64 == 0) options.on_progress(progress);
+    HERD_CHECK(keep(id, *file));
     return local.peek_type(id);
   };
   access.read = [&](const Hash& id) { return local.get(id); };

@@ -2,9 +2,11 @@
 // on a freshly installed machine, and `herd track pull`.
 //
 //   1. read the server's ref R = checkpoints/<node> (absent: a failure, nothing to pull);
-//   2. fetch every object of R's closure the local store lacks (GET /objects/HASH), each
-//      verified by insert_encoded before it is staged; checkpoints already in the local
-//      history, and subtrees equal to their parent's, are not walked (new_objects.h);
+//   2. fetch every object of R's closure the local store lacks, each verified by
+//      insert_encoded before it is staged; checkpoints already in the local history, and
+//      subtrees equal to their parent's, are not walked (new_objects.h). A folder's new
+//      entries (and a large file's chunks) come in one request (RemoteStore::fetch_many:
+//      POST /objects/fetch); snapshots and metadata one each (GET /objects/HASH);
 //   3. sync() the local store: every object durable and published;
 //   4. compare-and-swap the local ref to R, when it is absent or an ancestor of R
 //      (fast-forward). A local ref that already contains R is left alone; one that has

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "remote/new_objects.h"
-#include "remote/object_batch.h"
+#include "store/object_batch.h"
 
 namespace herd::remote {
 
@@ -73,13 +73,13 @@ Result<PushResult> push_checkpoints(const store::ObjectStore& local, const store
 
   PushProgress progress;
   progress.objects_to_send = wanted->size();
-  ObjectBatch batch;
+  store::ObjectBatch batch;
   auto flush = [&]() -> Status {
     if (batch.empty()) return {};
     auto reply = remote.upload(batch.body(), batch.count());
     if (!reply) return reply.error();
     progress.objects_sent += batch.count();
-    progress.bytes_sent += batch.size() - batch.count() * kBatchRecordOverhead;
+    progress.bytes_sent += batch.size() - batch.count() * store::kBatchRecordOverhead;
     batch.clear();
     if (options.on_progress) options.on_progress(progress);
     if (progress.objects_sent < progress.objects_to_send) step("mid-upload");
@@ -88,7 +88,7 @@ Result<PushResult> push_checkpoints(const store::ObjectStore& local, const store
   for (const Hash& id : *wanted) {
     auto file = local.read_encoded(id);
     if (!file) return file.error().with_context(fmt::format("pushing {}", ref));
-    if (!batch.empty() && batch.size() + kBatchRecordOverhead + file->size() > options.batch_bytes) HERD_CHECK(flush());
+    if (!batch.empty() && batch.size() + store::kBatchRecordOverhead + file->size() > options.batch_bytes) HERD_CHECK(flush());
     batch.add(id, *file);
   }
   HERD_CHECK(flush());

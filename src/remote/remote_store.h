@@ -25,13 +25,26 @@ class RemoteStore {
   virtual Result<std::optional<store::Hash>> read_ref(const std::string& name) = 0;
   // The subset of `hashes` (same order) the caller must upload.
   virtual Result<std::vector<store::Hash>> missing(const std::vector<store::Hash>& hashes) = 0;
-  // Uploads one batch: `body` is an object batch (object_batch.h) of `count` objects. The
+  // Uploads one batch: `body` is an object batch (store/object_batch.h) of `count` objects. The
   // objects are durable on the remote when this returns.
   virtual Result<UploadReply> upload(const std::string& body, size_t count) = 0;
   // The object's file bytes as stored (header + body), unverified: the caller verifies
   // them with ObjectStore::insert_encoded. An object the remote lacks (or will not show
   // this node) is a failure naming it.
   virtual Result<std::string> fetch(const store::Hash& hash) = 0;
+  // The files of `hashes`, in the same order, as fetch() returns them; a remote that can
+  // answer many at once overrides this (HTTP: POST /objects/fetch, one round trip for up
+  // to kMaxFetchHashes).
+  virtual Result<std::vector<std::string>> fetch_many(const std::vector<store::Hash>& hashes) {
+    std::vector<std::string> files;
+    files.reserve(hashes.size());
+    for (const auto& h : hashes) {
+      auto file = fetch(h);
+      if (!file) return file.error();
+      files.push_back(std::move(*file));
+    }
+    return files;
+  }
   // Compare-and-swap of a ref; a conflict is a failure whose message starts
   // "ref conflict:" and names the value found.
   virtual Status compare_and_swap(const std::string& name, const std::optional<store::Hash>& expected,

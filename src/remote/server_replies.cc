@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/object_batch.h"
+
 namespace herd::remote {
 
 namespace {
@@ -76,6 +78,24 @@ Result<std::vector<store::Hash>> parse_missing_reply(std::string_view body, std:
   std::vector<store::Hash> out(body.size() / 32);
   for (size_t i = 0; i < out.size(); ++i) std::memcpy(out[i].bytes.data(), body.data() + 32 * i, 32);
   return out;
+}
+
+Result<std::vector<std::string_view>> parse_fetch_reply(std::string_view body, const std::vector<store::Hash>& asked,
+                                                       std::string_view what) {
+  auto records = store::decode_object_batch(body);
+  if (!records) return failure("{}: {}", what, records.error().message);
+  if (records->size() > asked.size())
+    return failure("{}: {} objects in the reply, {} asked", what, records->size(), asked.size());
+  if (records->empty() && !asked.empty()) return failure("{}: no object in the reply, {} asked", what, asked.size());
+  std::vector<std::string_view> files;
+  files.reserve(records->size());
+  for (size_t i = 0; i < records->size(); ++i) {
+    const auto& [hash, file] = (*records)[i];
+    if (hash != asked[i])
+      return failure("{}: reply record {} is object {}, not the {} asked", what, i, hash.hex(), asked[i].hex());
+    files.push_back(file);
+  }
+  return files;
 }
 
 Result<UploadReply> parse_upload_reply(std::string_view body, std::string_view what) {

@@ -20,6 +20,12 @@ Result<store::Hash> parse_ref_reply(std::string_view body, std::string_view what
 // POST /api/v1/objects/missing: the missing hashes, 32 bytes each, back to back.
 Result<std::vector<store::Hash>> parse_missing_reply(std::string_view body, std::string_view what);
 
+// POST /api/v1/objects/fetch: an object batch (store/object_batch.h) whose records are a
+// non-empty prefix of `asked`, hash for hash (the server stops early to bound the reply);
+// the object files it returns point into `body` and are not yet verified.
+Result<std::vector<std::string_view>> parse_fetch_reply(std::string_view body, const std::vector<store::Hash>& asked,
+                                                       std::string_view what);
+
 // POST /api/v1/objects: {"stored": N, "present": N} (absent counts are 0).
 Result<UploadReply> parse_upload_reply(std::string_view body, std::string_view what);
 

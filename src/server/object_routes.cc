@@ -1,7 +1,9 @@
-// GET /api/v1/objects/HASH, POST /api/v1/objects/missing, POST /api/v1/objects.
+// GET /api/v1/objects/HASH, POST /api/v1/objects/fetch, POST /api/v1/objects/missing,
+// POST /api/v1/objects.
 #include <cstring>
 
 #include "server/router.h"
+#include "store/object_batch.h"
 
 namespace herd::server {
 namespace {
@@ -20,11 +22,9 @@ Response Router::get_object(const Caller& caller, const Request& request, std::s
   auto hash = store::Hash::parse(hex);
   if (!hash || hex.size() != 64) return error_response(400, fmt::format("not an object hash: {:?}", hex));
   if (!store_.has(*hash)) return not_found(hash->hex());
-  if (!caller.admin()) {
-    auto view = view_for(caller);
-    if (!view) return error_response(500, view.error().message);
-    if (!view->may_read(*hash)) return not_found(hash->hex());  // as if the store lacked it
-  }
+  auto view = view_for(caller);
+  if (!view) return error_response(500, view.error().message);
+  if (*view && !(*view)->may_read(*hash)) return not_found(hash->hex());  // as if the store lacked it
   std::string etag = fmt::format("\"{}\"", hash->hex());
   Response r;
   r.content_type = "application/octet-stream";
@@ -39,21 +39,36 @@ Response Router::get_object(const Caller& caller, const Request& request, std::s
   return r;
 }
 
+Response Router::fetch_objects(const Caller& caller, const Request& request) {
+  auto hashes = parse_hash_list(request.body, kMaxFetchHashes);
+  if (!hashes) return error_response(400, hashes.error().message);
+  auto view = view_for(caller);
+  if (!view) return error_response(500, view.error().message);
+  store::ObjectBatch batch;
+  for (const auto& h : *hashes) {
+    if (batch.size() >= kFetchReplyTarget) break;  // a prefix: the client asks for the rest
+    if (!store_.has(h) || (*view && !(*view)->may_read(h))) return not_found(h.hex());
+    auto file = store_.read_encoded(h);
+    if (!file) return error_response(500, file.error().message);  // present but corrupt
+    batch.add(h, *file);
+  }
+  Response r;
+  r.content_type = "application/octet-stream";
+  r.body = batch.take_body();
+  return r;
+}
+
 Response Router::missing_objects(const Caller& caller, const Request& request) {
   auto hashes = parse_hash_list(request.body);
   if (!hashes) return error_response(400, hashes.error().message);
-  std::optional<ReadableView> view;
-  if (!caller.admin()) {
-    auto v = view_for(caller);
-    if (!v) return error_response(500, v.error().message);
-    view = std::move(*v);
-  }
+  auto view = view_for(caller);
+  if (!view) return error_response(500, view.error().message);
   Response r;
   r.content_type = "application/octet-stream";
   for (const auto& h : *hashes) {
     // A node lacks what it may not read, even when the store has it (it proves it has the
     // bytes by uploading them), so the answer says nothing about other nodes' content.
-    bool lacking = !store_.has(h) || (view && !view->may_read(h));
+    bool lacking = !store_.has(h) || (*view && !(*view)->may_read(h));
     if (lacking) r.body.append(reinterpret_cast<const char*>(h.bytes.data()), h.bytes.size());
   }
   return r;

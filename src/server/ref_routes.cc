@@ -48,13 +48,9 @@ Response Router::put_ref(const Caller& caller, const std::string& name, const Re
   auto update = parse_ref_update(request.body);
   if (!update) return error_response(400, update.error().message);
 
-  std::optional<ReadableView> view;
-  if (!caller.admin()) {
-    auto v = view_for(caller);
-    if (!v) return error_response(500, v.error().message);
-    view = std::move(*v);
-  }
-  auto missing = unreadable_reached(store_, view ? &*view : nullptr, update->value, kMissingListed);
+  auto view = view_for(caller);
+  if (!view) return error_response(500, view.error().message);
+  auto missing = unreadable_reached(store_, *view ? &**view : nullptr, update->value, kMissingListed);
   if (!missing) return json_response(status_for(missing.error(), 422), {{"error", missing.error().message}, {"missing", nlohmann::json::array()}});
   if (!missing->empty()) {
     nlohmann::json list = nlohmann::json::array();

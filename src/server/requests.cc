@@ -60,10 +60,9 @@ Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body) {
   return out;
 }
 
-Result<std::vector<store::Hash>> parse_hash_list(std::string_view body) {
+Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count) {
   if (body.size() % 32 != 0) return bad_input("the body is {} bytes, not a multiple of 32", body.size());
-  if (body.size() / 32 > kMaxMissingHashes)
-    return bad_input("{} hashes asked at once, at most {}", body.size() / 32, kMaxMissingHashes);
+  if (body.size() / 32 > max_count) return bad_input("{} hashes asked at once, at most {}", body.size() / 32, max_count);
   std::vector<store::Hash> out;
   out.reserve(body.size() / 32);
   for (size_t at = 0; at < body.size(); at += 32) out.push_back(hash_at(body, at));

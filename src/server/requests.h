@@ -13,8 +13,9 @@
 
 namespace herd::server {
 
-// At most this many hashes in one "which do you lack" request.
+// At most this many hashes in one "which do you lack" request, and in one fetch.
 inline constexpr size_t kMaxMissingHashes = 1'000'000;
+inline constexpr size_t kMaxFetchHashes = 4'096;
 
 // One record of an upload: `file` points into the body given to the parser.
 struct UploadRecord {
@@ -27,8 +28,8 @@ struct UploadRecord {
 // fails naming the record's index and offset.
 Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body);
 
-// N×32 bytes of raw hashes, N ≤ kMaxMissingHashes.
-Result<std::vector<store::Hash>> parse_hash_list(std::string_view body);
+// N×32 bytes of raw hashes, N ≤ max_count.
+Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count = kMaxMissingHashes);
 
 struct EnrollRequest {
   std::string join_token;

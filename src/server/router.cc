@@ -18,6 +18,7 @@ Response method_not_allowed(const Request& request) {
 uint64_t body_limit(std::string_view method, std::string_view path) {
   if (method == "POST" && path == "/api/v1/objects") return kMaxUploadBody;
   if (method == "POST" && path == "/api/v1/objects/missing") return 32ull * kMaxMissingHashes;
+  if (method == "POST" && path == "/api/v1/objects/fetch") return 32ull * kMaxFetchHashes;
   return kMaxJsonBody;
 }
 
@@ -27,8 +28,11 @@ Result<std::unique_ptr<Router>> Router::open(ServerState& state) {
   return std::unique_ptr<Router>(new Router(state, std::move(*store)));
 }
 
-Result<ReadableView> Router::view_for(const Caller& caller) {
-  return state_.access.view(store_, refs_, caller.node);
+Result<std::optional<ReadableView>> Router::view_for(const Caller& caller) {
+  if (caller.admin()) return std::optional<ReadableView>();
+  auto view = state_.access.view(store_, refs_, caller.node);
+  if (!view) return view.error();
+  return std::optional<ReadableView>(std::move(*view));
 }
 
 Response Router::handle(const Request& request) {
@@ -74,6 +78,7 @@ Response Router::route(const Request& request) {
   Response r = [&] {
     if (rest == "objects") return method == "POST" ? upload_objects(*caller, request) : method_not_allowed(request);
     if (rest == "objects/missing") return method == "POST" ? missing_objects(*caller, request) : method_not_allowed(request);
+    if (rest == "objects/fetch") return method == "POST" ? fetch_objects(*caller, request) : method_not_allowed(request);
     if (starts_with(rest, "objects/"))
       return method == "GET" ? get_object(*caller, request, rest.substr(8)) : method_not_allowed(request);
     if (rest == "refs") return method == "GET" ? list_refs(*caller, request) : method_not_allowed(request);

@@ -21,6 +21,8 @@ namespace herd::server {
 // Body limits: uploads 256 MiB, "which do you lack" 32 MB (a million hashes), else 1 MiB.
 inline constexpr uint64_t kMaxUploadBody = 256ull << 20;
 inline constexpr uint64_t kMaxJsonBody = 1ull << 20;
+// A fetch reply stops after the record that reaches this size (the client asks again).
+inline constexpr uint64_t kFetchReplyTarget = 64ull << 20;
 // The largest body a request for `method` `path` may have.
 uint64_t body_limit(std::string_view method, std::string_view path);
 
@@ -40,6 +42,7 @@ class Router {
   // object_routes.cc
   Response get_object(const Caller& caller, const Request& request, std::string_view hex);
   Response missing_objects(const Caller& caller, const Request& request);
+  Response fetch_objects(const Caller& caller, const Request& request);
   Response upload_objects(const Caller& caller, const Request& request);
   // ref_routes.cc
   Response list_refs(const Caller& caller, const Request& request);
@@ -51,8 +54,9 @@ class Router {
   Response list_nodes(const Caller& caller, const Request& request);
   Response show_node(const Caller& caller, const std::string& name);
 
-  // The view of what a node caller may read (nullopt-like failure = 500).
-  Result<ReadableView> view_for(const Caller& caller);
+  // What the caller may read: nullopt for the admin (everything), else the node's view.
+  // A failure is the server's (500).
+  Result<std::optional<ReadableView>> view_for(const Caller& caller);
 
   ServerState& state_;
   store::ObjectStore store_;

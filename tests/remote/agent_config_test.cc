@@ -5,7 +5,6 @@
 
 #include "remote/agent_config.h"
 #include "remote/enroll.h"
-#include "remote/object_batch.h"
 #include "temp_dir.h"
 #include "util/atomic_file.h"
 
@@ -89,25 +88,6 @@ TEST(Enroll, MacsSkipLoopbackAndZero) {
   iface("tun0", "");
   iface("bond0", "02:ab:00:00:00:01");
   EXPECT_EQ(interface_macs(sys.path()), (std::vector<std::string>{"02:ab:00:00:00:01", "02:ab:00:00:00:02"}));
-}
-
-TEST(ObjectBatch, RoundTripAndTruncation) {
-  ObjectBatch batch;
-  store::Hash a, b;
-  a.bytes[0] = 1;
-  b.bytes[0] = 2;
-  batch.add(a, "first");
-  batch.add(b, std::string(1000, 'x'));
-  EXPECT_EQ(batch.count(), 2u);
-  EXPECT_EQ(batch.size(), 2 * kBatchRecordOverhead + 1005);
-  auto records = decode_object_batch(batch.body());
-  ASSERT_TRUE(records);
-  ASSERT_EQ(records->size(), 2u);
-  EXPECT_EQ((*records)[0].first, a);
-  EXPECT_EQ((*records)[0].second, "first");
-  EXPECT_EQ((*records)[1].second.size(), 1000u);
-  EXPECT_FALSE(decode_object_batch(std::string_view(batch.body()).substr(0, batch.size() - 1)));
-  EXPECT_FALSE(decode_object_batch(std::string_view(batch.body()).substr(0, 20)));
 }
 
 }  // namespace

@@ -233,6 +233,10 @@ TEST_F(PushPull, PullIntoAnEmptyStoreThenRestoreReproducesTheTree) {
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->ok()) << ::testing::PrintToString(report->problems);
   EXPECT_EQ(r->objects_fetched, report->reachable);
+  // A folder's new entries come in one request: /opt/tool/lib's 20 files at once, and far
+  // fewer requests than objects.
+  EXPECT_GE(server_.largest_fetch_many, 20u);
+  EXPECT_LT(2 * uint64_t(server_.fetches + server_.fetch_many_calls), r->objects_fetched);
 
   // Restore the pulled checkpoint into an empty root: same tree as the original.
   herd::testing::TempDir target;
@@ -249,11 +253,12 @@ TEST_F(PushPull, PullIntoAnEmptyStoreThenRestoreReproducesTheTree) {
   EXPECT_EQ(st.st_mode & 07777, 0600u);
 
   // Pulling again fetches nothing.
-  int fetches = server_.fetches;
+  int fetches = server_.fetches, fetch_many_calls = server_.fetch_many_calls;
   auto again = pull_checkpoints(*local, refs, site_.ref(), server_);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->objects_fetched, 0u);
   EXPECT_EQ(server_.fetches, fetches);
+  EXPECT_EQ(server_.fetch_many_calls, fetch_many_calls);
 }
 
 TEST_F(PushPull, IncrementalPullFetchesOnlyTheChange) {

@@ -164,6 +164,13 @@ class ServerTestCase(unittest.TestCase):
             return ""
 
     @classmethod
+    def object_requests(cls):
+        """(GET /objects/HASH, POST /objects/fetch) requests in the server's log so far."""
+        with open(os.path.join(cls.dir, "server.log")) as f:
+            log = f.read()
+        return log.count(" GET /api/v1/objects/"), log.count(" POST /api/v1/objects/fetch ")
+
+    @classmethod
     def _stop(cls):
         if cls.server is not None:
             cls.server.send_signal(signal.SIGTERM)

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/object_batch.h"
+
 namespace herd::remote {
 namespace {
 
@@ -34,6 +36,29 @@ TEST(ServerReplies, Missing) {
   EXPECT_EQ((*hashes)[1].bytes[0], 1);
   EXPECT_TRUE(parse_missing_reply("", "GET u")->empty());
   expect_refused(parse_missing_reply(std::string(33, 'x'), "GET u").error(), "33 bytes is not a list of hashes");
+}
+
+TEST(ServerReplies, Fetch) {
+  store::Hash a, b, c;
+  a.bytes[0] = 1;
+  b.bytes[0] = 2;
+  c.bytes[0] = 3;
+  store::ObjectBatch batch;
+  batch.add(a, "file a");
+  batch.add(b, "file b");
+  // The whole answer, and a prefix of it (the server stopped early).
+  auto files = parse_fetch_reply(batch.body(), {a, b}, "GET u");
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  EXPECT_EQ(*files, (std::vector<std::string_view>{"file a", "file b"}));
+  files = parse_fetch_reply(batch.body(), {a, b, c}, "GET u");
+  ASSERT_TRUE(files.ok()) << files.error().message;
+  EXPECT_EQ(files->size(), 2u);
+  EXPECT_TRUE(parse_fetch_reply("", {}, "GET u")->empty());
+  // Not what was asked, or nothing, or more, or a broken batch.
+  expect_refused(parse_fetch_reply(batch.body(), {b, a}, "GET u").error(), "reply record 0 is object 01");
+  expect_refused(parse_fetch_reply("", {a}, "GET u").error(), "no object in the reply, 1 asked");
+  expect_refused(parse_fetch_reply(batch.body(), {a}, "GET u").error(), "2 objects in the reply, 1 asked");
+  expect_refused(parse_fetch_reply(std::string_view(batch.body()).substr(0, 50), {a, b}, "GET u").error(), "truncated");
 }
 
 TEST(ServerReplies, Upload) {

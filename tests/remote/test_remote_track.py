@@ -128,9 +128,15 @@ class PushRestoreTest(ServerTestCase):
                  "--ca-sha256", token["ca_sha256"], "--node", node.name, "--root", fresh.root)
         empty = os.path.join(fresh.dir, "empty-root")
         os.makedirs(empty)
+        requests_before = self.object_requests()
         r = fresh.herd("track", "restore", "--node", node.name, "latest", "--root", empty)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("pulled checkpoints/" + node.name, r.stderr)
+        # A folder's objects come in one request: one GET for each snapshot and its package
+        # list, POST /objects/fetch for the rest.
+        gets, fetches = (after - before for after, before in zip(self.object_requests(), requests_before))
+        self.assertLessEqual(gets, 4)
+        self.assertGreaterEqual(fetches, 1)
         self.assertEqual(tree_of(empty), tree_of(node.root))
         # The pulled history is the node's: its log shows both checkpoints.
         log = json.loads(fresh.ok("track", "log", "--node", node.name, "--root", empty, "--json").stdout)

@@ -107,6 +107,23 @@ class ObjectsAndRefsTest(ServerTestCase):
         self.assertEqual(r.body, bytes.fromhex(lack) * 2)
         self.assertEqual(self.expect(200, "POST", "/api/v1/objects/missing", token=self.admin, body=b"").body, b"")
 
+    def test_fetch_answers_many_objects_at_once(self):
+        objects = dict(object_file(1, f"fetched {i}".encode()) for i in range(3))
+        self.upload(self.admin, objects)
+        names = sorted(objects)
+        body = b"".join(bytes.fromhex(n) for n in names)
+        got = self.expect(200, "POST", "/api/v1/objects/fetch", token=self.admin, body=body)
+        self.assertEqual(got.body, b"".join(record(n, objects[n]) for n in names))  # in the order asked
+        self.assertEqual(self.expect(200, "POST", "/api/v1/objects/fetch", token=self.admin, body=b"").body, b"")
+        # One unknown object: 404 naming it, nothing else sent.
+        lack = hashlib.sha256(b"never stored").hexdigest()
+        r = self.expect(404, "POST", "/api/v1/objects/fetch", token=self.admin, body=body + bytes.fromhex(lack))
+        self.assertIn(lack, r.json()["error"])
+        self.expect(400, "POST", "/api/v1/objects/fetch", token=self.admin, body=b"\0" * 33)
+        self.expect(413, "POST", "/api/v1/objects/fetch", token=self.admin, body=b"\0" * 32 * 4097)
+        self.expect(405, "GET", "/api/v1/objects/fetch", token=self.admin)
+        self.expect(401, "POST", "/api/v1/objects/fetch", body=body)
+
     def test_a_corrupt_record_stores_nothing(self):
         before = json.loads(self.herd("store", "fsck", "--json").stdout)
         good, good_file = object_file(1, b"good record in a bad upload")
@@ -254,6 +271,11 @@ class NodeAccessTest(ServerTestCase):
         lacking = self.expect(200, "POST", "/api/v1/objects/missing", token=a,
                               body=b"".join(bytes.fromhex(n) for n in only_b)).body
         self.assertEqual(lacking, b"".join(bytes.fromhex(n) for n in only_b))
+        # Fetched at once: a's own objects yes; with one of b's among them, 404 naming it.
+        self.expect(200, "POST", "/api/v1/objects/fetch", token=a, body=b"".join(bytes.fromhex(n) for n in objs_a))
+        r = self.expect(404, "POST", "/api/v1/objects/fetch", token=a,
+                        body=b"".join(bytes.fromhex(n) for n in list(objs_a) + only_b[:1]))
+        self.assertIn(only_b[0], r.json()["error"])
         # a pointing its ref at b's snapshot: refused, b's objects reported lacking.
         r = self.expect(422, "PUT", "/api/v1/refs/checkpoints/acc-a", token=a,
                         body=json.dumps({"expected": snap_a, "value": snap_b}))

@@ -1,4 +1,5 @@
-// The body of POST /api/v1/objects (docs/server.md): a sequence of records
+// A sequence of object files on the wire, the body of POST /api/v1/objects (upload) and
+// of the reply to POST /api/v1/objects/fetch (docs/server.md): records
 //   hash (32 bytes) || length (u64 little-endian) || object file (length bytes)
 // where the object file is exactly what ObjectStore::read_encoded returns.
 #pragma once
@@ -12,17 +13,21 @@
 #include "store/hash.h"
 #include "util/result.h"
 
-namespace herd::remote {
+namespace herd::store {
 
 inline constexpr size_t kBatchRecordOverhead = 40;  // hash + length
 
 class ObjectBatch {
  public:
-  void add(const store::Hash& hash, std::string_view file);
+  void add(const Hash& hash, std::string_view file);
   size_t count() const { return count_; }
   size_t size() const { return body_.size(); }
   bool empty() const { return count_ == 0; }
   const std::string& body() const { return body_; }
+  std::string take_body() {
+    count_ = 0;
+    return std::move(body_);
+  }
   void clear() {
     body_.clear();
     count_ = 0;
@@ -35,6 +40,6 @@ class ObjectBatch {
 
 // Splits a batch body back into (hash, object file) views into `body`. A truncated record
 // or a length past the end is bad_input naming the record's offset.
-Result<std::vector<std::pair<store::Hash, std::string_view>>> decode_object_batch(std::string_view body);
+Result<std::vector<std::pair<Hash, std::string_view>>> decode_object_batch(std::string_view body);
 
-}  // namespace herd::remote
+}  // namespace herd::store

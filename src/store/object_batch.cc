@@ -1,10 +1,10 @@
-#include "remote/object_batch.h"
+#include "store/object_batch.h"
 
 #include <cstring>
 
-namespace herd::remote {
+namespace herd::store {
 
-void ObjectBatch::add(const store::Hash& hash, std::string_view file) {
+void ObjectBatch::add(const Hash& hash, std::string_view file) {
   body_.append(reinterpret_cast<const char*>(hash.bytes.data()), hash.bytes.size());
   uint64_t length = file.size();
   for (int i = 0; i < 8; ++i) body_.push_back(static_cast<char>((length >> (8 * i)) & 0xff));
@@ -12,13 +12,13 @@ void ObjectBatch::add(const store::Hash& hash, std::string_view file) {
   ++count_;
 }
 
-Result<std::vector<std::pair<store::Hash, std::string_view>>> decode_object_batch(std::string_view body) {
-  std::vector<std::pair<store::Hash, std::string_view>> out;
+Result<std::vector<std::pair<Hash, std::string_view>>> decode_object_batch(std::string_view body) {
+  std::vector<std::pair<Hash, std::string_view>> out;
   size_t offset = 0;
   while (offset < body.size()) {
     if (body.size() - offset < kBatchRecordOverhead)
       return bad_input("object batch: record at offset {} is truncated", offset);
-    store::Hash hash;
+    Hash hash;
     std::memcpy(hash.bytes.data(), body.data() + offset, 32);
     uint64_t length = 0;
     for (int i = 0; i < 8; ++i) length |= uint64_t(static_cast<unsigned char>(body[offset + 32 + i])) << (8 * i);
@@ -32,4 +32,4 @@ Result<std::vector<std::pair<store::Hash, std::string_view>>> decode_object_batc
   return out;
 }
 
-}  // namespace herd::remote
+}  // namespace herd::store
