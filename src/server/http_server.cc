@@ -167,6 +167,10 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ssl::context& tls, co
                                                        asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) continue;  // e.g. out of file descriptors for a moment: keep serving the others
+    // A reply goes out as several TLS records; with Nagle on, the last waits for the
+    // client's delayed ACK (40 ms per request on a keep-alive connection).
+    boost::system::error_code ne;
+    socket.set_option(tcp::no_delay(true), ne);
     boost::system::error_code pe;
     auto remote = socket.remote_endpoint(pe);
     std::string peer = pe ? "?" : fmt::format("{}:{}", remote.address().to_string(), remote.port());
