@@ -32,19 +32,9 @@ class RemoteStore {
   // them with ObjectStore::insert_encoded. An object the remote lacks (or will not show
   // this node) is a failure naming it.
   virtual Result<std::string> fetch(const store::Hash& hash) = 0;
-  // The files of `hashes`, in the same order, as fetch() returns them; a remote that can
-  // answer many at once overrides this (HTTP: POST /objects/fetch, one round trip for up
-  // to kMaxFetchHashes).
-  virtual Result<std::vector<std::string>> fetch_many(const std::vector<store::Hash>& hashes) {
-    std::vector<std::string> files;
-    files.reserve(hashes.size());
-    for (const auto& h : hashes) {
-      auto file = fetch(h);
-      if (!file) return file.error();
-      files.push_back(std::move(*file));
-    }
-    return files;
-  }
+  // The files of `hashes`, in the same order, as fetch() returns them, in as few round
+  // trips as the remote allows (HTTP: one POST /objects/fetch per 4,096).
+  virtual Result<std::vector<std::string>> fetch_many(const std::vector<store::Hash>& hashes) = 0;
   // Compare-and-swap of a ref; a conflict is a failure whose message starts
   // "ref conflict:" and names the value found.
   virtual Status compare_and_swap(const std::string& name, const std::optional<store::Hash>& expected,
