@@ -14,10 +14,27 @@ std::string failed_state_path(const std::string& db_path) {
   return db_path + ".run-failed";
 }
 
-Status save_failed_state(const std::string& path, const FailedState& state) {
+std::string failed_state_text(const FailedState& state) {
   nlohmann::json j{{"db", state.db}, {"nodes", state.nodes}, {"command", state.command}};
   // The command is the user's bytes: what is not UTF-8 is kept as U+FFFD (it is only shown).
-  return write_file_atomically(path, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", 0600);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Status save_failed_state(const std::string& path, const FailedState& state) {
+  return write_file_atomically(path, failed_state_text(state), 0600);
+}
+
+Result<FailedState> parse_failed_state(std::string_view text, const std::string& where) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto optional_string = [&](const char* key) { return !j.contains(key) || j[key].is_string(); };
+  if (j.is_discarded() || !j.is_object() || !j.contains("nodes") || !j["nodes"].is_string() ||
+      !optional_string("db") || !optional_string("command"))
+    return bad_input("{}: not a herd run state file", where);
+  FailedState state;
+  state.db = j.value("db", "");
+  state.nodes = j["nodes"].get<std::string>();
+  state.command = j.value("command", "");
+  return state;
 }
 
 Result<FailedState> load_failed_state(const std::string& path) {
@@ -25,14 +42,7 @@ Result<FailedState> load_failed_state(const std::string& path) {
   if (!std::filesystem::exists(path, ec)) return bad_input("{}: no failed set saved: run herd run first", path);
   auto text = read_file(path);
   if (!text) return text.error();
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("nodes") || !j["nodes"].is_string())
-    return bad_input("{}: not a herd run state file", path);
-  FailedState state;
-  state.db = j.value("db", "");
-  state.nodes = j["nodes"].get<std::string>();
-  state.command = j.value("command", "");
-  return state;
+  return parse_failed_state(*text, path);
 }
 
 }  // namespace herd::run

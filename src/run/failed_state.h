@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "util/result.h"
 
@@ -27,5 +28,12 @@ Status save_failed_state(const std::string& path, const FailedState& state);
 // Reads the state at `path`. Fails with bad_input when there is none ("no failed set
 // saved: run herd run first") or it is not valid.
 Result<FailedState> load_failed_state(const std::string& path);
+
+// The file's text for `state` (one line of JSON; bytes of the command that are not UTF-8
+// become U+FFFD), and its reader: a JSON object whose "nodes" is a string ("db" and
+// "command" optional strings). Fails with bad_input naming `where`. Fuzzed
+// (fuzz_run_inputs): what it accepts, written back, reads the same.
+std::string failed_state_text(const FailedState& state);
+Result<FailedState> parse_failed_state(std::string_view text, const std::string& where);
 
 }  // namespace herd::run

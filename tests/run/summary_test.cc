@@ -52,5 +52,20 @@ TEST(FailedState, SavesAndLoads) {
   EXPECT_FALSE(load_failed_state(dir.file("bad")).ok());
 }
 
+TEST(FailedState, WrongTypesAreBadInputNotAnException) {
+  // A "db" or "command" that is not a string used to throw out of nlohmann's value().
+  for (std::string_view text : {R"({"nodes": "n1", "db": 5})", R"({"nodes": "n1", "command": ["x"]})", "[]", "{",
+                                R"({"db": "x"})"}) {
+    auto state = parse_failed_state(text, "STATE");
+    ASSERT_FALSE(state.ok()) << text;
+    EXPECT_EQ(state.error().kind, ErrorKind::bad_input);
+    EXPECT_EQ(state.error().message, "STATE: not a herd run state file");
+  }
+  auto state = parse_failed_state(R"({"nodes": "n[1-2]"})", "STATE");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->nodes, "n[1-2]");
+  EXPECT_EQ(state->db, "");
+}
+
 }  // namespace
 }  // namespace herd::run
