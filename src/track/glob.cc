@@ -1,5 +1,10 @@
 #include "track/glob.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
 namespace herd::track {
 namespace {
 
@@ -34,63 +39,94 @@ bool match_class(std::string_view pattern, size_t p, char c, size_t& end, bool& 
   return c != '/' && found != negate;
 }
 
-bool match_from(std::string_view pattern, size_t p, std::string_view text, size_t t) {
-  while (p < pattern.size()) {
-    char pc = pattern[p];
-    if (pc == '*') {
-      if (p + 1 < pattern.size() && pattern[p + 1] == '*') {
-        size_t rest = p + 2;
-        if (rest < pattern.size() && pattern[rest] == '/') {
-          // "**/": zero or more whole components.
-          if (match_from(pattern, rest + 1, text, t)) return true;
-          for (size_t i = t; i < text.size(); ++i)
-            if (text[i] == '/' && match_from(pattern, rest + 1, text, i + 1)) return true;
+// Matches text[t..] against pattern[p..].
+struct Matcher {
+  std::string_view pattern, text;
+  // (p, t) states known not to match, one bit each: on the stack for the usual sizes.
+  std::array<uint64_t, 64> small;  // only the words in use are cleared
+  std::vector<uint64_t> large;
+  uint64_t* failed;
+
+  Matcher(std::string_view pattern_, std::string_view text_) : pattern(pattern_), text(text_) {
+    size_t words = ((pattern.size() + 1) * (text.size() + 1) + 63) / 64;
+    if (words > small.size()) {
+      large.resize(words);
+      failed = large.data();
+    } else {
+      std::fill_n(small.begin(), words, 0);
+      failed = small.data();
+    }
+  }
+
+  // A state (p, t) that failed once fails again: without this, patterns with many stars
+  // backtrack exponentially (found by fuzz_track_inputs); with it, each state runs once.
+  bool match_from(size_t p, size_t t) {
+    size_t state = p * (text.size() + 1) + t;
+    uint64_t bit = uint64_t(1) << (state % 64);
+    if (failed[state / 64] & bit) return false;
+    bool matched = match_here(p, t);
+    if (!matched) failed[state / 64] |= bit;
+    return matched;
+  }
+
+  bool match_here(size_t p, size_t t) {
+    while (p < pattern.size()) {
+      char pc = pattern[p];
+      if (pc == '*') {
+        if (p + 1 < pattern.size() && pattern[p + 1] == '*') {
+          size_t rest = p + 2;
+          if (rest < pattern.size() && pattern[rest] == '/') {
+            // "**/": zero or more whole components.
+            if (match_from(rest + 1, t)) return true;
+            for (size_t i = t; i < text.size(); ++i)
+              if (text[i] == '/' && match_from(rest + 1, i + 1)) return true;
+            return false;
+          }
+          for (size_t i = t; i <= text.size(); ++i)
+            if (match_from(rest, i)) return true;
           return false;
         }
-        for (size_t i = t; i <= text.size(); ++i)
-          if (match_from(pattern, rest, text, i)) return true;
+        for (size_t i = t; i <= text.size(); ++i) {
+          if (match_from(p + 1, i)) return true;
+          if (i < text.size() && text[i] == '/') break;
+        }
         return false;
       }
-      for (size_t i = t; i <= text.size(); ++i) {
-        if (match_from(pattern, p + 1, text, i)) return true;
-        if (i < text.size() && text[i] == '/') break;
-      }
-      return false;
-    }
-    if (t >= text.size()) return false;
-    if (pc == '?') {
-      if (text[t] == '/') return false;
-      ++p;
-      ++t;
-      continue;
-    }
-    if (pc == '[') {
-      size_t end = 0;
-      bool ok = true;
-      bool in = match_class(pattern, p, text[t], end, ok);
-      if (!ok) {
-        // An unclosed '[' is a literal.
-        if (text[t] != '[') return false;
+      if (t >= text.size()) return false;
+      if (pc == '?') {
+        if (text[t] == '/') return false;
         ++p;
         ++t;
         continue;
       }
-      if (!in) return false;
-      p = end;
+      if (pc == '[') {
+        size_t end = 0;
+        bool ok = true;
+        bool in = match_class(pattern, p, text[t], end, ok);
+        if (!ok) {
+          // An unclosed '[' is a literal.
+          if (text[t] != '[') return false;
+          ++p;
+          ++t;
+          continue;
+        }
+        if (!in) return false;
+        p = end;
+        ++t;
+        continue;
+      }
+      if (pc == '\\' && p + 1 < pattern.size()) pc = pattern[++p];
+      if (text[t] != pc) return false;
+      ++p;
       ++t;
-      continue;
     }
-    if (pc == '\\' && p + 1 < pattern.size()) pc = pattern[++p];
-    if (text[t] != pc) return false;
-    ++p;
-    ++t;
+    return t == text.size();
   }
-  return t == text.size();
-}
+};
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view text) { return match_from(pattern, 0, text, 0); }
+bool glob_match(std::string_view pattern, std::string_view text) { return Matcher(pattern, text).match_from(0, 0); }
 
 bool valid_glob(std::string_view pattern) {
   for (size_t i = 0; i < pattern.size(); ++i) {

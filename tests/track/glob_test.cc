@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace herd::track {
 namespace {
 
@@ -35,6 +37,17 @@ TEST(Glob, QuestionMarkClassesAndEscapes) {
   EXPECT_TRUE(glob_match("\\*", "*"));
   EXPECT_FALSE(glob_match("\\*", "a"));
   EXPECT_TRUE(glob_match("[]]", "]"));
+}
+
+TEST(Glob, ManyStarsDoNotBacktrackExponentially) {
+  // Each of these took longer than the age of the universe before matches were memoized.
+  std::string stars, doubles, text(80, 'a'), path;
+  for (int i = 0; i < 30; ++i) stars += "*a", doubles += "**/", path += "d/";
+  EXPECT_FALSE(glob_match(stars + "b", text));
+  EXPECT_TRUE(glob_match(stars + "*", text));
+  EXPECT_FALSE(glob_match(doubles + "x", path + "y"));
+  EXPECT_TRUE(glob_match(doubles + "y", path + "y"));
+  EXPECT_FALSE(glob_match("**a**a**a**a**a**a**a**a**a**a**a**a**a**a**b", std::string(200, 'a')));
 }
 
 TEST(Glob, Validity) {
