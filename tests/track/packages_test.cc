@@ -58,6 +58,21 @@ TEST(Dpkg, MalformedParagraphNamesTheLine) {
   EXPECT_EQ(packages.error().message, "st:1: a has no Version");
 }
 
+TEST(Dpkg, ATabOrNulInAFieldIsRefusedNotStored) {
+  // Such a package could not be written into the checkpoint's package list and read back.
+  using namespace std::string_literals;
+  for (std::string status : {"Package: a\tb\nStatus: install ok installed\nArchitecture: all\nVersion: 1\n"s,
+                             "Package: a\nStatus: install ok installed\nArchitecture: all\nVersion: 1\0x\n"s}) {
+    auto packages = parse_dpkg_status(status, "st");
+    ASSERT_FALSE(packages);
+    EXPECT_EQ(packages.error().kind, ErrorKind::bad_input);
+    EXPECT_NE(packages.error().message.find("st:1: package \"a"), std::string::npos) << packages.error().message;
+  }
+  auto rpm = parse_rpm_output("bash\t5.1\0\tx86_64\n"s);
+  ASSERT_FALSE(rpm);
+  EXPECT_EQ(rpm.error().message, "rpm -qa output line 1: expected name<TAB>version<TAB>arch, got \"bash\\t5.1\\x00\\tx86_64\"");
+}
+
 TEST(Dpkg, VersionOrder) {
   EXPECT_LT(dpkg_compare_versions("1.0", "1.1"), 0);
   EXPECT_LT(dpkg_compare_versions("1.0~rc1", "1.0"), 0);

@@ -84,6 +84,10 @@ Result<std::vector<Package>> parse_dpkg_status(std::string_view text, const std:
         return bad_input("{}:{}: {} has no Version", what, start_line, name->second);
       if (arch == fields.end() || arch->second.empty())
         return bad_input("{}:{}: {} has no Architecture", what, start_line, name->second);
+      for (const auto* field : {&name->second, &version->second, &arch->second})
+        if (!valid_package_field(*field))
+          return bad_input("{}:{}: package {:?} has a tab or NUL in its Package, Version or Architecture", what,
+                           start_line, name->second);
       out.push_back(Package{name->second, version->second, arch->second});
     }
     fields.clear();

@@ -8,14 +8,11 @@
 #include "util/text.h"
 
 namespace herd::track {
-namespace {
 
-bool clean_field(std::string_view s) {
+bool valid_package_field(std::string_view s) {
   if (s.empty()) return false;
   return std::none_of(s.begin(), s.end(), [](char c) { return c == '\t' || c == '\n' || c == '\0'; });
 }
-
-}  // namespace
 
 void sort_packages(std::vector<Package>& packages) {
   std::sort(packages.begin(), packages.end(), [](const Package& a, const Package& b) {
@@ -37,7 +34,7 @@ Result<PackageList> decode_packages(std::string_view text, const std::string& wh
   size_t end = text.find('\n');
   if (end == std::string_view::npos) return bad_input("{}: not a package list", what);
   auto header = split(text.substr(0, end), ' ');
-  if (header.size() != 3 || header[0] != "herd-packages" || header[1] != "1" || !clean_field(header[2]))
+  if (header.size() != 3 || header[0] != "herd-packages" || header[1] != "1" || !valid_package_field(header[2]))
     return bad_input("{}: not a package list (version 1)", what);
   list.backend = header[2];
   size_t pos = end + 1;
@@ -48,7 +45,7 @@ Result<PackageList> decode_packages(std::string_view text, const std::string& wh
     if (end == std::string_view::npos) return bad_input("{}: line {} has no end", what, line);
     auto fields = split(text.substr(pos, end - pos), '\t');
     pos = end + 1;
-    if (fields.size() != 3 || !clean_field(fields[0]) || !clean_field(fields[1]) || !clean_field(fields[2]))
+    if (fields.size() != 3 || !valid_package_field(fields[0]) || !valid_package_field(fields[1]) || !valid_package_field(fields[2]))
       return bad_input("{}: line {} is not name<TAB>version<TAB>arch", what, line);
     Package p{fields[0], fields[1], fields[2]};
     if (!list.packages.empty() && !(std::tie(list.packages.back().name, list.packages.back().arch) <

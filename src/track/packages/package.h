@@ -28,6 +28,11 @@ struct PackageList {
   bool operator==(const PackageList&) const = default;
 };
 
+// Whether `field` can be a package's name, version or arch in the blob: not empty, no
+// tab, newline or NUL. The status/query parsers refuse packages that fail it, so every
+// list they give can be encoded and read back.
+bool valid_package_field(std::string_view field);
+
 std::string encode_packages(const PackageList& list);
 // Bad text is bad_input naming `what`.
 Result<PackageList> decode_packages(std::string_view text, const std::string& what);

@@ -84,8 +84,9 @@ Result<std::vector<Package>> parse_rpm_output(std::string_view text) {
     ++line_number;
     if (trim(line).empty()) continue;
     auto fields = split(line, '\t');
-    if (fields.size() != 3 || fields[0].empty() || fields[1].empty() || fields[2].empty())
-      return bad_input("rpm -qa output line {}: expected name<TAB>version<TAB>arch, got '{}'", line_number, line);
+    if (fields.size() != 3 || !valid_package_field(fields[0]) || !valid_package_field(fields[1]) ||
+        !valid_package_field(fields[2]))
+      return bad_input("rpm -qa output line {}: expected name<TAB>version<TAB>arch, got {:?}", line_number, line);
     out.push_back(Package{fields[0], fields[1], fields[2]});
   }
   sort_packages(out);
