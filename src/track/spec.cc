@@ -67,6 +67,9 @@ Status parse_into(std::string_view text, const std::string& file, TrackSpec& spe
       if (value.empty()) return error(line_number, fmt::format("'{}' needs a path", keyword));
       auto path = normalize_path(value);
       if (!path) return error(line_number, path.error().message);
+      // "/srv/x /" would name "/srv/x ", which no line can write back (lines are trimmed).
+      if (trim(*path) != *path)
+        return error(line_number, fmt::format("path '{}' ends with white space", *path));
       if (keyword == "track") {
         spec.paths.push_back(*path);
       } else {

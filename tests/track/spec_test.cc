@@ -59,7 +59,8 @@ TEST(Spec, ErrorsNameFileAndLine) {
                         Case{"exclude [abc\n", "t.conf:1: bad glob '[abc'"},
                         Case{"exclude etc/*.conf\n", "t.conf:1: glob 'etc/*.conf' contains '/'"},
                         Case{"untrack /nowhere\n", "t.conf:1: untrack /nowhere: not tracked"},
-                        Case{"track\n", "t.conf:1: 'track' needs a path"}}) {
+                        Case{"track\n", "t.conf:1: 'track' needs a path"},
+                        Case{"track /srv/x /\n", "t.conf:1: path '/srv/x ' ends with white space"}}) {
     auto spec = parse_track_spec(c.text, "t.conf");
     ASSERT_FALSE(spec) << c.text;
     EXPECT_EQ(spec.error().kind, ErrorKind::bad_input);
