@@ -1,4 +1,4 @@
-// fuzz_track_inputs: the readers behind `herd track`. The first byte picks one; inputs
+// fuzz_track_inputs: the readers behind `herd track` (and passwd/group beneath a root). The first byte picks one; inputs
 // holding two texts split them at the first NUL. Every reader either accepts or fails as
 // bad_input naming its source, never throws or crashes, and what it accepts keeps the
 // promises below.
@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "track/accounts.h"
 #include "track/glob.h"
 #include "track/line_diff.h"
 #include "track/packages/dpkg.h"
@@ -95,12 +97,27 @@ void versions(std::string_view in, int (*compare)(std::string_view, std::string_
   if (sign(compare(a, b)) != -sign(compare(b, a))) std::abort();
 }
 
+// passwd and group text: every name found maps to an id that maps back to a name.
+void accounts(std::string_view in) {
+  auto [passwd, group] = two_texts(in);
+  auto table = Accounts::parse(passwd, group);
+  for (std::string_view text : {passwd, group}) {
+    for (size_t pos = 0; pos < text.size();) {
+      size_t end = std::min(text.find('\n', pos), text.size());
+      std::string name(text.substr(pos, std::min(text.find(':', pos), end) - pos));
+      pos = end + 1;
+      auto id = text.data() == passwd.data() ? table.uid_of(name) : table.gid_of(name);
+      if (id && (text.data() == passwd.data() ? table.user_name(*id) : table.group_name(*id)).empty()) std::abort();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 8) {
+  switch (data[0] % 9) {
     case 0: spec(rest); break;
     case 1: glob(rest); break;
     case 2: diff(rest); break;
@@ -124,6 +141,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 6: versions(rest, dpkg_compare_versions); break;
     case 7: versions(rest, rpm_compare_versions); break;
+    case 8: accounts(rest); break;
   }
   return 0;
 }
