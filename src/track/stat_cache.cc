@@ -77,12 +77,16 @@ StatCache StatCache::load(const std::string& path) {
     cache.problem_ = data.error().message;
     return cache;
   }
+  return from_bytes(std::move(*data), ns(st.st_mtim), path);
+}
+
+StatCache StatCache::from_bytes(std::string data, int64_t written_ns, const std::string& where) {
   auto bad = [&](const char* why) {
     StatCache empty;
-    empty.problem_ = fmt::format("{}: {}; ignored", path, why);
+    empty.problem_ = fmt::format("{}: {}; ignored", where, why);
     return empty;
   };
-  const std::string& d = *data;
+  const std::string& d = data;
   if (d.size() < kHeader + kTrailer || std::memcmp(d.data(), kMagic, sizeof kMagic) != 0)
     return bad("not a stat cache");
   uint64_t count = load_le<uint32_t>(d.data() + 8);
@@ -91,12 +95,13 @@ StatCache StatCache::load(const std::string& path) {
   store::Hash sum = store::sha256(std::string_view(d).substr(0, d.size() - kTrailer));
   if (std::memcmp(sum.bytes.data(), d.data() + d.size() - kTrailer, 32) != 0) return bad("checksum mismatch");
 
-  cache.data_ = std::move(*data);
+  StatCache cache;
+  cache.data_ = std::move(data);
   cache.count_ = count;
   cache.records_ = cache.data_.data() + kHeader;
   cache.heap_ = std::string_view(cache.data_).substr(kHeader + count * kRecord, heap);
   std::memcpy(cache.tree_.bytes.data(), cache.data_.data() + 16, 32);
-  cache.written_ns_ = ns(st.st_mtim);
+  cache.written_ns_ = written_ns;
   // Records must be sorted and their xattr ranges inside the heap; check once here so
   // lookups need not.
   for (size_t i = 0; i < count; ++i) {

@@ -49,6 +49,9 @@ class StatCache {
   // Loads `path`. Never fails: a missing or unusable file gives an empty cache and
   // `problem()` says why (empty when the file was fine or simply missing).
   static StatCache load(const std::string& path);
+  // The same from the file's bytes and mtime; `where` names it in problem(). Fuzzed
+  // (fuzz_stat_cache).
+  static StatCache from_bytes(std::string data, int64_t written_ns, const std::string& where);
   // Writes `records` (any order; duplicates by (dev, ino) keep the first) as a cache for
   // checkpoint tree `tree`, replacing `path` atomically (temp file + rename; no fsync: a
   // torn file fails its checksum and costs one full read, nothing else).
