@@ -15,6 +15,7 @@
 #include "server/http_types.h"
 #include "server/requests.h"
 #include "server/tokens.h"
+#include "store/object_batch.h"
 
 namespace {
 
@@ -26,15 +27,15 @@ void expect_bad_input(const R& result) {
 }
 
 void fuzz_records(std::string_view body) {
-  auto records = herd::server::parse_upload_records(body);
+  auto records = herd::store::decode_object_batch(body);
   expect_bad_input(records);
   if (!records) return;
   // The records tile the body: each file view sits right after its 40-byte header.
   const char* at = body.data();
-  for (const auto& r : *records) {
-    if (std::memcmp(at, r.hash.bytes.data(), 32) != 0) std::abort();
-    if (r.file.data() != at + 40) std::abort();
-    at = r.file.data() + r.file.size();
+  for (const auto& [hash, file] : *records) {
+    if (std::memcmp(at, hash.bytes.data(), 32) != 0) std::abort();
+    if (file.data() != at + 40) std::abort();
+    at = file.data() + file.size();
   }
   if (at != body.data() + body.size()) std::abort();
 }

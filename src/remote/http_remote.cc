@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "remote/server_replies.h"
+#include "store/object_batch.h"
 
 namespace herd::remote {
 
@@ -23,10 +24,7 @@ Result<std::vector<store::Hash>> HttpRemote::missing(const std::vector<store::Ha
   std::vector<store::Hash> out;
   for (size_t start = 0; start < hashes.size(); start += kMaxMissingQuery) {
     size_t n = std::min(kMaxMissingQuery, hashes.size() - start);
-    std::string body;
-    body.reserve(n * 32);
-    for (size_t i = start; i < start + n; ++i)
-      body.append(reinterpret_cast<const char*>(hashes[i].bytes.data()), 32);
+    std::string body = store::encode_hash_list(hashes.data() + start, hashes.data() + start + n);
     auto r = client_.send("POST", path, body, "application/octet-stream");
     if (!r) return r.error();
     if (r->status != 200) return status_error("POST", client_.url(path), *r);
@@ -61,9 +59,7 @@ Result<std::vector<std::string>> HttpRemote::fetch_many(const std::vector<store:
   while (files.size() < hashes.size()) {
     size_t start = files.size(), n = std::min(kMaxFetchQuery, hashes.size() - start);
     std::vector<store::Hash> asked(hashes.begin() + start, hashes.begin() + start + n);
-    std::string body;
-    body.reserve(n * 32);
-    for (const auto& h : asked) body.append(reinterpret_cast<const char*>(h.bytes.data()), 32);
+    std::string body = store::encode_hash_list(asked.data(), asked.data() + n);
     auto r = client_.send("POST", path, body, "application/octet-stream");
     if (!r) return r.error();
     if (r->status != 200) return status_error("POST", client_.url(path), *r).with_context(fmt::format("fetching {} objects", n));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/object_batch.h"
+#include "track/host_name.h"
 
 namespace herd::remote {
 
@@ -44,16 +45,6 @@ std::string printable(std::string_view text, bool keep_utf8) {
   return out;
 }
 
-bool valid_node_name(std::string_view name) {
-  if (name.empty() || name.size() > 253 || name == "." || name == "..") return false;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool valid_token(std::string_view token) {
   if (token.empty() || token.size() > 1024) return false;
   for (char c : token)
@@ -74,10 +65,9 @@ Result<store::Hash> parse_ref_reply(std::string_view body, std::string_view what
 }
 
 Result<std::vector<store::Hash>> parse_missing_reply(std::string_view body, std::string_view what) {
-  if (body.size() % 32 != 0) return failure("{}: a reply of {} bytes is not a list of hashes", what, body.size());
-  std::vector<store::Hash> out(body.size() / 32);
-  for (size_t i = 0; i < out.size(); ++i) std::memcpy(out[i].bytes.data(), body.data() + 32 * i, 32);
-  return out;
+  auto hashes = store::decode_hash_list(body);
+  if (!hashes) return failure("{}: a reply of {}", what, hashes.error().message);
+  return hashes;
 }
 
 Result<std::vector<std::string_view>> parse_fetch_reply(std::string_view body, const std::vector<store::Hash>& asked,
@@ -126,7 +116,7 @@ Result<EnrollReply> parse_enroll_reply(std::string_view body, std::string_view w
   if (!node) return node.error();
   auto token = string_field(*json, "token", what);
   if (!token) return token.error();
-  if (!valid_node_name(*node))
+  if (!track::valid_host_name(*node))
     return failure("{}: the server named this node '{}', which is not a node name", what,
                    printable(*node, /*keep_utf8=*/false));
   if (!valid_token(*token)) return failure("{}: the reply's \"token\" is not a token", what);

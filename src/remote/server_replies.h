@@ -34,7 +34,7 @@ Result<UploadReply> parse_upload_reply(std::string_view body, std::string_view w
 std::string parse_conflict_current(std::string_view body);
 
 struct EnrollReply {
-  std::string node;   // letters, digits, '.', '-', '_'; at most 253 bytes
+  std::string node;   // a valid host name (track/host_name.h)
   std::string token;  // printable ASCII without spaces
 };
 

@@ -75,8 +75,8 @@ Response Router::missing_objects(const Caller& caller, const Request& request) {
 }
 
 Response Router::upload_objects(const Caller& caller, const Request& request) {
-  auto records = parse_upload_records(request.body);
-  if (!records) return error_response(400, records.error().message);
+  auto records = store::decode_object_batch(request.body);
+  if (!records) return error_response(400, "upload " + records.error().message);
   // A store of its own for this request: what it staged is deleted with it unless every
   // record verified and sync() published them, so a bad record keeps nothing.
   auto writer = store::ObjectStore::open(state_.config.store_root);
@@ -84,11 +84,11 @@ Response Router::upload_objects(const Caller& caller, const Request& request) {
   int64_t stored = 0, present = 0;
   std::vector<store::Hash> hashes;
   hashes.reserve(records->size());
-  for (const auto& record : *records) {
-    auto put = writer->insert_encoded(record.hash, record.file);
+  for (const auto& [hash, file] : *records) {
+    auto put = writer->insert_encoded(hash, file);
     if (!put) return error_response(status_for(put.error()), put.error().message);
     (put->added ? stored : present) += 1;
-    hashes.push_back(record.hash);
+    hashes.push_back(hash);
   }
   if (auto synced = writer->sync(); !synced) return error_response(500, synced.error().message);
   if (!caller.admin()) state_.access.note_uploads(caller.node, hashes);

@@ -4,16 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/object_batch.h"
+
 namespace herd::server {
 namespace {
-
-constexpr size_t kRecordHeader = 32 + 8;
-
-store::Hash hash_at(std::string_view bytes, size_t offset) {
-  store::Hash h;
-  std::memcpy(h.bytes.data(), bytes.data() + offset, 32);
-  return h;
-}
 
 Result<nlohmann::json> parse_object(std::string_view text) {
   auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -39,34 +33,11 @@ Result<store::Hash> hash_field(const nlohmann::json& value, const char* key) {
 
 }  // namespace
 
-Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body) {
-  std::vector<UploadRecord> out;
-  size_t at = 0;
-  while (at < body.size()) {
-    size_t index = out.size();
-    if (body.size() - at < kRecordHeader)
-      return bad_input("upload record {} at byte {}: truncated header ({} of {} bytes)", index, at, body.size() - at,
-                       kRecordHeader);
-    store::Hash hash = hash_at(body, at);
-    uint64_t length = 0;
-    for (int i = 7; i >= 0; --i) length = length << 8 | static_cast<unsigned char>(body[at + 32 + i]);
-    at += kRecordHeader;
-    if (length > body.size() - at)
-      return bad_input("upload record {} ({}): length {} runs past the end of the body ({} bytes left)", index, hash.hex(),
-                       length, body.size() - at);
-    out.push_back({hash, body.substr(at, length)});
-    at += length;
-  }
-  return out;
-}
-
 Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count) {
-  if (body.size() % 32 != 0) return bad_input("the body is {} bytes, not a multiple of 32", body.size());
   if (body.size() / 32 > max_count) return bad_input("{} hashes asked at once, at most {}", body.size() / 32, max_count);
-  std::vector<store::Hash> out;
-  out.reserve(body.size() / 32);
-  for (size_t at = 0; at < body.size(); at += 32) out.push_back(hash_at(body, at));
-  return out;
+  auto hashes = store::decode_hash_list(body);
+  if (!hashes) return bad_input("the body: {}", hashes.error().message);
+  return hashes;
 }
 
 Result<EnrollRequest> parse_enroll_request(std::string_view json) {

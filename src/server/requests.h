@@ -17,18 +17,8 @@ namespace herd::server {
 inline constexpr size_t kMaxMissingHashes = 1'000'000;
 inline constexpr size_t kMaxFetchHashes = 4'096;
 
-// One record of an upload: `file` points into the body given to the parser.
-struct UploadRecord {
-  store::Hash hash;
-  std::string_view file;
-};
-
-// `hash (32 bytes) ‖ length (u64 LE) ‖ file (length bytes)`, repeated to the end of the
-// body. An empty body is zero records. A truncated header or a length running past the end
-// fails naming the record's index and offset.
-Result<std::vector<UploadRecord>> parse_upload_records(std::string_view body);
-
-// N×32 bytes of raw hashes, N ≤ max_count.
+// N×32 bytes of raw hashes (store/object_batch.h), N ≤ max_count. (An upload's body is
+// read by store::decode_object_batch.)
 Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count = kMaxMissingHashes);
 
 struct EnrollRequest {

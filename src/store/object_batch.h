@@ -1,7 +1,11 @@
-// A sequence of object files on the wire, the body of POST /api/v1/objects (upload) and
-// of the reply to POST /api/v1/objects/fetch (docs/server.md): records
-//   hash (32 bytes) || length (u64 little-endian) || object file (length bytes)
-// where the object file is exactly what ObjectStore::read_encoded returns.
+// Objects and hashes on the wire (docs/server.md), read and written by both the server
+// and the node:
+//  - an object batch, the body of POST /api/v1/objects (upload) and of the reply to
+//    POST /api/v1/objects/fetch: records
+//      hash (32 bytes) || length (u64 little-endian) || object file (length bytes)
+//    where the object file is exactly what ObjectStore::read_encoded returns;
+//  - a hash list, the body of /objects/missing and /objects/fetch and the reply of
+//    /objects/missing: 32-byte hashes back to back.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +42,13 @@ class ObjectBatch {
   size_t count_ = 0;
 };
 
-// Splits a batch body back into (hash, object file) views into `body`. A truncated record
-// or a length past the end is bad_input naming the record's offset.
+// Splits a batch body back into (hash, object file) views into `body`; an empty body is
+// no record. A truncated header or a length past the end is bad_input naming the
+// record's index and byte offset (and its hash, when it has one).
 Result<std::vector<std::pair<Hash, std::string_view>>> decode_object_batch(std::string_view body);
+
+std::string encode_hash_list(const Hash* begin, const Hash* end);
+// A body that is not a whole number of hashes is bad_input naming its size.
+Result<std::vector<Hash>> decode_hash_list(std::string_view body);
 
 }  // namespace herd::store

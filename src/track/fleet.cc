@@ -1,5 +1,6 @@
 #include "track/fleet.h"
 
+#include "track/host_name.h"
 #include "track/site.h"
 #include "util/text.h"
 

@@ -39,7 +39,7 @@ struct NodeCheckpoint {
 const char* checkpoint_state_name(NodeCheckpoint::State state);  // "ok", "no checkpoint", "unreadable"
 
 // The checkpoint `back` before the latest of each node, in the order given. A name that
-// cannot be a host (site.h: valid_host_name) is bad_input naming it; store-wide failures
+// cannot be a host (host_name.h) is bad_input naming it; store-wide failures
 // (the refs folder unreadable) fail the call.
 Result<std::vector<NodeCheckpoint>> load_fleet_checkpoints(const store::ObjectStore& store, const store::Refs& refs,
                                                            const std::vector<std::string>& nodes, unsigned back = 0);

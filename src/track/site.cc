@@ -11,17 +11,11 @@
 
 #include "store/object_store.h"
 #include "track/beneath.h"
+#include "track/host_name.h"
 #include "track/stat_cache.h"
 #include "util/text.h"
 
 namespace herd::track {
-
-bool valid_host_name(std::string_view name) {
-  if (name.empty() || name.size() > 255 || name[0] == '.') return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
-  return true;
-}
 
 std::string Site::stat_cache() const { return stat_cache_path(store, root, host); }
 

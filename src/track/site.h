@@ -33,7 +33,4 @@ struct Site {
 // ref ([A-Za-z0-9._-], not starting with '.') are bad_input.
 Result<Site> resolve_site(const SiteOptions& options);
 
-// Whether `name` can be a host (a ref part).
-bool valid_host_name(std::string_view name);
-
 }  // namespace herd::track

@@ -14,49 +14,6 @@ Hash hash_of(uint8_t fill) {
   return h;
 }
 
-std::string record(const Hash& h, std::string_view file, std::optional<uint64_t> claimed = std::nullopt) {
-  std::string out(reinterpret_cast<const char*>(h.bytes.data()), 32);
-  uint64_t n = claimed.value_or(file.size());
-  for (int i = 0; i < 8; ++i) out += static_cast<char>(n >> (8 * i));
-  out += file;
-  return out;
-}
-
-TEST(UploadRecords, ParsesASequence) {
-  std::string body = record(hash_of(1), "first") + record(hash_of(2), "") + record(hash_of(3), std::string(1000, 'x'));
-  auto records = parse_upload_records(body);
-  ASSERT_TRUE(records) << records.error().message;
-  ASSERT_EQ(records->size(), 3u);
-  EXPECT_EQ((*records)[0].hash, hash_of(1));
-  EXPECT_EQ((*records)[0].file, "first");
-  EXPECT_EQ((*records)[1].file, "");
-  EXPECT_EQ((*records)[2].file.size(), 1000u);
-  auto none = parse_upload_records("");
-  ASSERT_TRUE(none);
-  EXPECT_TRUE(none->empty());
-}
-
-TEST(UploadRecords, MalformedBodiesNameTheRecord) {
-  std::string good = record(hash_of(1), "first");
-  // A truncated header.
-  auto r = parse_upload_records(good + std::string(39, 'a'));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::bad_input);
-  EXPECT_NE(r.error().message.find("record 1"), std::string::npos) << r.error().message;
-  // A length past the end, including one that would overflow a careless sum.
-  for (uint64_t claimed : {uint64_t{6}, uint64_t{1} << 40, ~uint64_t{0}, ~uint64_t{0} - 30}) {
-    auto bad = parse_upload_records(good + record(hash_of(2), "short", claimed));
-    ASSERT_FALSE(bad) << claimed;
-    EXPECT_NE(bad.error().message.find(hash_of(2).hex()), std::string::npos) << bad.error().message;
-  }
-  // Every prefix of a valid body that cuts a record is refused, none crashes.
-  std::string body = good + record(hash_of(2), "second");
-  for (size_t n = 0; n < body.size(); ++n) {
-    auto cut = parse_upload_records(std::string_view(body).substr(0, n));
-    EXPECT_EQ(cut.ok(), n == 0 || n == good.size()) << n;
-  }
-}
-
 TEST(HashList, MultiplesOf32Only) {
   std::string two(64, '\x07');
   auto ok = parse_hash_list(two);

@@ -1,0 +1,12 @@
+// The rule for a host's name in the store: it becomes part of ref names
+// (checkpoints/<host>) and of the agent's state, so letters, digits, '.', '_' and '-'
+// only, not starting with '.', at most 255 bytes.
+#pragma once
+
+#include <string_view>
+
+namespace herd::track {
+
+bool valid_host_name(std::string_view name);
+
+}  // namespace herd::track
