@@ -9,7 +9,6 @@
 #include <ctime>
 #include <algorithm>
 #include <random>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "store/object_file.h"
@@ -160,16 +159,19 @@ class Collector {
   // put back by merge_packs.
   Status merge_small_packs(GcReport& report) {
     store_.pack_set().rescan(true);
-    std::vector<std::pair<int64_t, std::shared_ptr<const Pack>>> small;  // (mtime, pack)
-    std::unordered_map<std::string, uint64_t> size_of;
+    struct Small {
+      int64_t mtime_ns;
+      uint64_t bytes;
+      std::shared_ptr<const Pack> pack;
+    };
+    std::vector<Small> small;
     for (const auto& pack : store_.pack_set().packs()) {
       struct stat st {};
       if (::lstat(pack->pack_path.c_str(), &st) != 0 || !old(st)) continue;
       if (static_cast<uint64_t>(st.st_size) >= kSmallPackBytes) continue;
-      small.emplace_back(mtime_ns(st), pack);
-      size_of[pack->name] = static_cast<uint64_t>(st.st_size);
+      small.push_back({mtime_ns(st), static_cast<uint64_t>(st.st_size), pack});
     }
-    std::sort(small.begin(), small.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(small.begin(), small.end(), [](const Small& a, const Small& b) { return a.mtime_ns < b.mtime_ns; });
     std::vector<std::shared_ptr<const Pack>> group;
     uint64_t group_bytes = 0;
     auto flush = [&]() -> Status {
@@ -187,9 +189,9 @@ class Collector {
       group_bytes = 0;
       return {};
     };
-    for (const auto& [mtime, pack] : small) {
-      group.push_back(pack);
-      group_bytes += size_of[pack->name];
+    for (const auto& s : small) {
+      group.push_back(s.pack);
+      group_bytes += s.bytes;
       if (group_bytes >= kMergedPackBytes) HERD_CHECK(flush());
     }
     return flush();
