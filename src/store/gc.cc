@@ -20,8 +20,6 @@
 namespace herd::store {
 namespace {
 
-int64_t mtime_ns(const struct stat& st) { return int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec; }
-
 std::vector<std::string> folder_names(const std::string& folder) {
   std::vector<std::string> names;
   if (DIR* dir = ::opendir(folder.c_str())) {
@@ -40,7 +38,7 @@ class Collector {
     trash_ = fmt::format("{}/tmp/gc-{}-{:08x}", store.root(), ::getpid(), random());
   }
 
-  bool old(const struct stat& st) const { return now_ns() - mtime_ns(st) >= grace_ns_; }
+  bool old(const struct stat& st) const { return now_ns() - timespec_ns(st.st_mtim) >= grace_ns_; }
 
   // Removes one unreachable object unless it is young. Invariant: the object is either
   // under its name or in the trash folder, never lost while a put() may be relying on it.
@@ -169,7 +167,7 @@ class Collector {
       struct stat st {};
       if (::lstat(pack->pack_path.c_str(), &st) != 0 || !old(st)) continue;
       if (static_cast<uint64_t>(st.st_size) >= kSmallPackBytes) continue;
-      small.push_back({mtime_ns(st), static_cast<uint64_t>(st.st_size), pack});
+      small.push_back({timespec_ns(st.st_mtim), static_cast<uint64_t>(st.st_size), pack});
     }
     std::sort(small.begin(), small.end(), [](const Small& a, const Small& b) { return a.mtime_ns < b.mtime_ns; });
     std::vector<std::shared_ptr<const Pack>> group;

@@ -16,8 +16,6 @@
 namespace herd::store {
 namespace {
 
-int64_t ns(const timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -117,7 +115,7 @@ void PackSet::rescan(bool force) {
     scanned_ = true;
     return;
   }
-  int64_t mtime = ns(st.st_mtim), ctime = ns(st.st_ctim);
+  int64_t mtime = timespec_ns(st.st_mtim), ctime = timespec_ns(st.st_ctim);
   if (!force && scanned_ && mtime == seen_mtime_ns_ && ctime == seen_ctime_ns_ && scanned_at_ns_ - mtime > kSettleNs) return;
   scanned_at_ns_ = now_ns();
   seen_mtime_ns_ = mtime;

@@ -55,7 +55,7 @@ Result<bool> retire_pack(PackSet& set, const Pack& pack, const std::string& tras
   // 3. Freshened before step 2: a writer relies on it; put it back, pack first.
   struct stat st {};
   if (grace_ns && ::lstat(pack_aside.c_str(), &st) == 0 &&
-      now_ns() - (int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec) < *grace_ns) {
+      now_ns() - timespec_ns(st.st_mtim) < *grace_ns) {
     if (::rename(pack_aside.c_str(), pack.pack_path.c_str()) != 0 ||
         ::rename(index_aside.c_str(), pack.index_path.c_str()) != 0)
       return failure("pack {}: cannot put it back from {}: {}", pack.name, trash, std::strerror(errno));

@@ -91,7 +91,7 @@ class CheckpointVisitor : public EntryVisitor {
     fill_metadata(now, accounts_, node.entry);
     node.dev = now.st_dev;
     node.ino = now.st_ino;
-    node.ctime_ns = to_ns(now.st_ctim);
+    node.ctime_ns = timespec_ns(now.st_ctim);
     node.nlink = static_cast<uint32_t>(now.st_nlink);
     HERD_CHECK(read_xattrs_fd(fd.get(), node.entry.xattrs, path));
     if (now.st_nlink > 1) first_link_.emplace(InodeKey{node.dev, node.ino}, &node);

@@ -27,7 +27,7 @@ Status ContentPool::store_one(store::ObjectStore& store, Job& job) {
   if (!stored) return stored.error();
   struct stat after {};
   bool stable = ::fstat(job.fd.get(), &after) == 0 && after.st_size == job.st.st_size &&
-                to_ns(after.st_mtim) == to_ns(job.st.st_mtim) && to_ns(after.st_ctim) == to_ns(job.st.st_ctim) &&
+                timespec_ns(after.st_mtim) == timespec_ns(job.st.st_mtim) && timespec_ns(after.st_ctim) == timespec_ns(job.st.st_ctim) &&
                 stored->size == static_cast<uint64_t>(job.st.st_size);
   job.fd.reset();
   Node& node = *job.node;

@@ -166,7 +166,7 @@ class Restorer {
       out.push_back(fmt::format("owner {} -> {}", owner_string(live), owner_string(e)));
     }
     if (!same_xattrs(xattrs, e.xattrs)) out.push_back("xattrs");
-    if (e.type != EntryType::folder && to_ns(st.st_mtim) != e.mtime_ns) out.push_back("mtime");
+    if (e.type != EntryType::folder && timespec_ns(st.st_mtim) != e.mtime_ns) out.push_back("mtime");
     return out;
   }
 
@@ -263,7 +263,7 @@ class Restorer {
       if (!diffs.empty()) report(Kind::metadata, path, join(diffs, ", "));
       if (o_.dry_run) return {};
       // Untouched inside and out: nothing to set, nothing to fsync.
-      if (diffs.empty() && to_ns(now.st_mtim) == e.mtime_ns && result_.actions.size() == actions_before) return {};
+      if (diffs.empty() && timespec_ns(now.st_mtim) == e.mtime_ns && result_.actions.size() == actions_before) return {};
     }
     HERD_CHECK(apply_fd(fd.get(), e, path));
     if (::fsync(fd.get()) != 0) return failure("{}: fsync: {}", path, std::strerror(errno));

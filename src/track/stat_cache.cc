@@ -11,6 +11,7 @@
 
 #include "track/beneath.h"
 #include "track/unique_fd.h"
+#include "util/time_text.h"
 
 namespace herd::track {
 namespace {
@@ -56,8 +57,6 @@ void encode_xattrs(const Xattrs& xattrs, std::string& heap) {
 // whole second (see the header).
 int64_t trust_limit(int64_t written_ns) { return written_ns - written_ns % 1'000'000'000; }
 
-int64_t ns(const struct timespec& t) { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
-
 }  // namespace
 
 StatCache StatCache::load(const std::string& path) {
@@ -77,7 +76,7 @@ StatCache StatCache::load(const std::string& path) {
     cache.problem_ = data.error().message;
     return cache;
   }
-  return from_bytes(std::move(*data), ns(st.st_mtim), path);
+  return from_bytes(std::move(*data), timespec_ns(st.st_mtim), path);
 }
 
 StatCache StatCache::from_bytes(std::string data, int64_t written_ns, const std::string& where) {
@@ -138,7 +137,7 @@ StatCache::Lookup StatCache::lookup(const struct stat& st) const {
   Lookup out;
   const char* r = find(st.st_dev, st.st_ino);
   if (!r) return out;
-  int64_t mtime = ns(st.st_mtim), ctime = ns(st.st_ctim);
+  int64_t mtime = timespec_ns(st.st_mtim), ctime = timespec_ns(st.st_ctim);
   if (load_le<uint64_t>(r + 16) != static_cast<uint64_t>(st.st_size) || load_le<int64_t>(r + 24) != mtime ||
       load_le<int64_t>(r + 32) != ctime)
     return out;

@@ -75,7 +75,7 @@ class Walker {
     fill_metadata(st, *o_.accounts, node.entry);
     node.dev = st.st_dev;
     node.ino = st.st_ino;
-    node.ctime_ns = to_ns(st.st_ctim);
+    node.ctime_ns = timespec_ns(st.st_ctim);
     node.nlink = static_cast<uint32_t>(st.st_nlink);
     ++result_.entries;
   }
@@ -285,7 +285,7 @@ void fill_metadata(const struct stat& st, const Accounts& accounts, store::TreeE
   entry.gid = st.st_gid;
   entry.user = accounts.user_name(st.st_uid);
   entry.group = accounts.group_name(st.st_gid);
-  entry.mtime_ns = to_ns(st.st_mtim);
+  entry.mtime_ns = timespec_ns(st.st_mtim);
   entry.size = entry.type == EntryType::file ? static_cast<uint64_t>(st.st_size) : 0;
   entry.rdev = (entry.type == EntryType::char_device || entry.type == EntryType::block_device) ? st.st_rdev : 0;
 }

@@ -19,6 +19,7 @@
 #include "track/node.h"
 #include "track/spec.h"
 #include "util/result.h"
+#include "util/time_text.h"  // timespec_ns
 
 namespace herd::track {
 
@@ -58,8 +59,5 @@ void prune(Node& root);
 // Sets type, mode, owner (ids and names), mtime and size (files; symlinks get theirs from
 // the target) and rdev of `entry` from `st`. Leaves name, xattrs and content alone.
 void fill_metadata(const struct stat& st, const Accounts& accounts, store::TreeEntry& entry);
-
-// The nanoseconds of a timespec.
-inline int64_t to_ns(const struct timespec& t) { return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
 }  // namespace herd::track

@@ -34,7 +34,7 @@ std::string utc_iso8601(int64_t ns, int fraction_digits) {
 int64_t now_ns() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  return timespec_ns(ts);
 }
 
 }  // namespace herd

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 
 namespace herd {
@@ -18,5 +19,8 @@ std::string utc_iso8601(int64_t ns, int fraction_digits = 0);
 
 // The wall clock now, in nanoseconds since the epoch.
 int64_t now_ns();
+
+// A timespec (st_mtim, st_ctim, clock_gettime) in nanoseconds since the epoch.
+inline int64_t timespec_ns(const struct timespec& t) { return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec; }
 
 }  // namespace herd

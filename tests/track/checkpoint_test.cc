@@ -216,8 +216,8 @@ TEST_F(CheckpointTest, CacheForAnotherTreeIsNotTrusted) {
   lie.dev = st.st_dev;
   lie.ino = st.st_ino;
   lie.size = st.st_size;
-  lie.mtime_ns = to_ns(st.st_mtim);
-  lie.ctime_ns = to_ns(st.st_ctim);
+  lie.mtime_ns = timespec_ns(st.st_mtim);
+  lie.ctime_ns = timespec_ns(st.st_ctim);
   lie.content = store::object_hash(store::ObjectType::blob, "lie!\n");
   store::Hash other;
   other.bytes[0] = 1;

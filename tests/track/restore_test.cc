@@ -209,7 +209,7 @@ TEST_F(RestoreTest, MissingFoldersAboveARestoredPathAreCreatedWithTheirMetadata)
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(read("/opt/a/b/c"), "deep\n");
   EXPECT_EQ(lstat_of("/opt/a").st_mode & 07777, 0711u);
-  EXPECT_EQ(to_ns(lstat_of("/opt/a").st_mtim), testing::kOld);
+  EXPECT_EQ(timespec_ns(lstat_of("/opt/a").st_mtim), testing::kOld);
 }
 
 TEST_F(RestoreTest, ExcludedEntriesAreNeverRemoved) {
