@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace herd::inventory {
 
 TEST(Validate, MacsAreNormalized) {
@@ -16,7 +19,9 @@ TEST(Validate, MacsAreNormalized) {
 TEST(Validate, HostNames) {
   EXPECT_TRUE(check_host_name("compute-0-0", "node"));
   EXPECT_TRUE(check_host_name("gpu01.cluster.example.org", "node"));
-  for (const char* bad : {"", "-a", "a-", "a b", "a,b", "a[1]", "a@b", "a!b", "a.", std::string(64, 'x').c_str()})
+  // std::string elements: a c_str() of a temporary here would dangle inside the loop.
+  for (const std::string& bad :
+       std::vector<std::string>{"", "-a", "a-", "a b", "a,b", "a[1]", "a@b", "a!b", "a.", std::string(64, 'x')})
     EXPECT_FALSE(check_host_name(bad, "node")) << bad;
   auto r = check_host_name("ab cd", "node");
   EXPECT_NE(r.error().message.find("column 3"), std::string::npos);
