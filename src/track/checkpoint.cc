@@ -1,7 +1,6 @@
 #include "track/checkpoint.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "track/beneath.h"
 #include "track/content_pool.h"
 #include "track/hardlinks.h"
+#include "track/host_name.h"
 #include "track/history.h"
 #include "track/packages/package.h"
 #include "track/spec.h"
@@ -158,14 +158,6 @@ void collect_records(const Node& node, std::vector<StatRecord>& out) {
   }
 }
 
-std::string default_author(const std::string& host) {
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  char buffer[4096];
-  std::string user = std::to_string(::geteuid());
-  if (::getpwuid_r(::geteuid(), &pw, buffer, sizeof buffer, &found) == 0 && found) user = found->pw_name;
-  return user + "@" + host;
-}
 
 }  // namespace
 
@@ -236,7 +228,7 @@ Result<CheckpointResult> checkpoint(const Site& site, const CheckpointOptions& o
   snapshot.tree = *tree;
   if (*parent) snapshot.parents.push_back((*parent)->id);
   snapshot.time_ns = options.time_ns ? options.time_ns : now_ns();
-  snapshot.author = options.author.empty() ? default_author(site.host) : options.author;
+  snapshot.author = options.author.empty() ? user_at(site.host) : options.author;
   snapshot.message = options.message;
   snapshot.metadata["kind"] = "checkpoint";
   snapshot.metadata["host"] = site.host;
