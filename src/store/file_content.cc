@@ -17,13 +17,24 @@ namespace {
 constexpr size_t kReadBuffer = 1 << 20;
 static_assert(kReadBuffer >= 2 * kMaxChunk && kReadBuffer > kSingleBlobLimit);
 
+// Where content goes: into a store, or only hashed (hash_file).
+using PutObject = std::function<Result<PutResult>(ObjectType, std::string_view)>;
+
+PutObject into(ObjectStore& store) {
+  return [&store](ObjectType type, std::string_view payload) { return store.insert(type, payload); };
+}
+
+Result<PutResult> hash_only(ObjectType type, std::string_view payload) {
+  return PutResult{object_hash(type, payload), false};
+}
+
 // Accumulates a large file's chunks as they are stored.
 class ChunkedWriter {
  public:
-  explicit ChunkedWriter(ObjectStore& store) : store_(store) {}
+  explicit ChunkedWriter(const PutObject& put) : put_(put) {}
 
   Status add(std::string_view chunk) {
-    auto put = store_.insert(ObjectType::blob, chunk);
+    auto put = put_(ObjectType::blob, chunk);
     if (!put) return put.error();
     chunks_.push_back({put->hash, chunk.size()});
     result_.size += chunk.size();
@@ -33,7 +44,7 @@ class ChunkedWriter {
 
   Result<StoredContent> finish() {
     std::string list = encode_chunks(chunks_);
-    auto put = store_.insert(ObjectType::chunks, list);
+    auto put = put_(ObjectType::chunks, list);
     if (!put) return put.error();
     result_.hash = put->hash;
     if (put->added) result_.new_bytes += list.size();
@@ -41,13 +52,13 @@ class ChunkedWriter {
   }
 
  private:
-  ObjectStore& store_;
+  const PutObject& put_;
   std::vector<Chunk> chunks_;
   StoredContent result_;
 };
 
-Result<StoredContent> store_single_blob(ObjectStore& store, std::string_view data) {
-  auto put = store.insert(ObjectType::blob, data);
+Result<StoredContent> store_single_blob(const PutObject& put_object, std::string_view data) {
+  auto put = put_object(ObjectType::blob, data);
   if (!put) return put.error();
   return StoredContent{put->hash, data.size(), put->added ? data.size() : 0};
 }
@@ -70,22 +81,21 @@ Result<size_t> fill(int fd, std::vector<char>& buffer, size_t end, bool& eof, co
   return end;
 }
 
-}  // namespace
-
-Result<StoredContent> store_file(ObjectStore& store, int fd, const std::string& path) {
+// store_file and hash_file: the file's content, read once, through `put`.
+Result<StoredContent> chunk_file(const PutObject& put, int fd, const std::string& path) {
   thread_local std::vector<char> buffer(kReadBuffer);
   bool eof = false;
   auto end = fill(fd, buffer, 0, eof, path);
   if (!end) return end.error();
   if (eof && *end <= kSingleBlobLimit) {
-    auto stored = store_single_blob(store, std::string_view(buffer.data(), *end));
+    auto stored = store_single_blob(put, std::string_view(buffer.data(), *end));
     if (!stored) return stored.error().with_context(path);
     return stored;
   }
 
   // Invariant: buffer[start, end) holds the file's bytes not yet stored; next_chunk() is
   // only called with at least kMaxChunk of them, or all that remain.
-  ChunkedWriter writer(store);
+  ChunkedWriter writer(put);
   size_t start = 0, stop = *end;
   for (;;) {
     while (stop - start >= kMaxChunk || (eof && stop > start)) {
@@ -107,9 +117,18 @@ Result<StoredContent> store_file(ObjectStore& store, int fd, const std::string& 
   return stored;
 }
 
+}  // namespace
+
+Result<StoredContent> store_file(ObjectStore& store, int fd, const std::string& path) {
+  return chunk_file(into(store), fd, path);
+}
+
+Result<StoredContent> hash_file(int fd, const std::string& path) { return chunk_file(hash_only, fd, path); }
+
 Result<StoredContent> store_bytes(ObjectStore& store, std::string_view data) {
-  if (data.size() <= kSingleBlobLimit) return store_single_blob(store, data);
-  ChunkedWriter writer(store);
+  PutObject put = into(store);
+  if (data.size() <= kSingleBlobLimit) return store_single_blob(put, data);
+  ChunkedWriter writer(put);
   for (size_t length : chunk_boundaries(data)) {
     HERD_CHECK(writer.add(data.substr(0, length)));
     data.remove_prefix(length);

@@ -36,6 +36,9 @@ struct StoredContent {
 // Stores the content of the open file `fd` (read from its current offset to the end).
 // `path` names it in errors.
 Result<StoredContent> store_file(ObjectStore& store, int fd, const std::string& path);
+// The content hash (and size) store_file would give the file, storing nothing: to check
+// a live file against a tree entry without a store holding its content. new_bytes is 0.
+Result<StoredContent> hash_file(int fd, const std::string& path);
 // Stores in-memory content the same way.
 Result<StoredContent> store_bytes(ObjectStore& store, std::string_view data);
 

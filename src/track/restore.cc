@@ -22,6 +22,7 @@
 #include "track/unique_fd.h"
 #include "track/walker.h"
 #include "track/xattrs.h"
+#include "util/sparse_writer.h"
 #include "util/text.h"
 
 namespace herd::track {
@@ -342,9 +343,11 @@ class Restorer {
     UniqueFd fd(::openat(dirfd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) return failure("{}: create temporary file: {}", path, std::strerror(errno));
     auto written = [&]() -> Status {
-      auto copied = store::read_content(store_, e.content,
-                                        [&](std::string_view piece) { return write_all(fd.get(), piece, path); });
+      // Zero blocks become holes again: a sparse file takes its real size on disk.
+      SparseWriter out(fd.get(), path);
+      auto copied = store::read_content(store_, e.content, [&](std::string_view piece) { return out.write(piece); });
       if (!copied) return copied.error();
+      HERD_CHECK(out.finish());
       HERD_CHECK(apply_fd(fd.get(), e, path));
       if (::fsync(fd.get()) != 0) return failure("{}: fsync: {}", path, std::strerror(errno));
       return {};

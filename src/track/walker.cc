@@ -66,6 +66,7 @@ class Walker {
 
   Status build_skeleton(int root_fd, std::vector<std::pair<Node*, std::string>>& targets);
   Status capture_target(int root_fd, Node& node, const std::string& path);
+  Status capture_whole(int root_fd);
 
  private:
   Status capture_folder(int fd, std::string& path, Node& node);
@@ -85,7 +86,22 @@ class Walker {
 
   const WalkOptions& o_;
   WalkResult& result_;
+  uint64_t root_dev_ = 0;  // with one_file_system: the root's file system
 };
+
+Status Walker::capture_whole(int root_fd) {
+  Node& root = result_.root;
+  struct stat st {};
+  if (::fstat(root_fd, &st) != 0) return failure("root: {}", std::strerror(errno));
+  root_dev_ = st.st_dev;
+  fill(root, "", st);
+  --result_.entries;  // the root itself is not an entry
+  root.partial = false;
+  UniqueFd fd(::openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return failure("root: {}", std::strerror(errno));
+  std::string path = "/";
+  return capture_folder(fd.get(), path, root);
+}
 
 Status Walker::build_skeleton(int root_fd, std::vector<std::pair<Node*, std::string>>& targets) {
   Node& root = result_.root;
@@ -258,6 +274,11 @@ Status Walker::capture_folder(int fd, std::string& path, Node& node) {
     Node& child = node.children[i];
     const char* name = child.entry.name.c_str();
     enter(child.entry.name);
+    if (child.is_folder() && o_.one_file_system && root_dev_ && stats[i].st_dev != root_dev_) {
+      // A mount point: its own metadata, nothing beneath it.
+      HERD_CHECK(read_xattrs_at(fd, name, child.entry.xattrs, path));
+      continue;
+    }
     if (child.is_folder()) {
       UniqueFd child_fd(open_folder_at(fd, name));
       if (!child_fd) {
@@ -293,6 +314,7 @@ void fill_metadata(const struct stat& st, const Accounts& accounts, store::TreeE
 Status walk_root(int root_fd, const WalkOptions& options, WalkResult& out) {
   out = WalkResult();
   Walker walker(options, out);
+  if (options.whole_root) return walker.capture_whole(root_fd);
   std::vector<std::pair<Node*, std::string>> targets;
   HERD_CHECK(walker.build_skeleton(root_fd, targets));
   for (auto& [node, path] : targets) HERD_CHECK(walker.capture_target(root_fd, *node, path));

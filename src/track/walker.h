@@ -36,6 +36,13 @@ struct WalkOptions {
   const TrackSpec* spec = nullptr;
   const Accounts* accounts = nullptr;
   EntryVisitor* visitor = nullptr;
+  // Walk the root folder itself and everything beneath it (an image) instead of the
+  // spec's tracked paths; the spec's excludes still apply. The root node is then whole,
+  // not partial.
+  bool whole_root = false;
+  // Do not descend into a folder on another file system than the root's (a mount point:
+  // /proc, /boot/efi, an NFS home): record the folder itself, empty, as rsync -x does.
+  bool one_file_system = false;
   // A folder that is never recorded, e.g. the store when it lies beneath the root.
   bool skip_folder = false;
   uint64_t skip_dev = 0, skip_ino = 0;

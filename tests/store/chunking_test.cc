@@ -109,6 +109,21 @@ TEST_F(FileContent, RoundTripAtTheSizesThatMatter) {
   }
 }
 
+TEST_F(FileContent, HashFileNamesWhatStoreFileWouldStoreAndStoresNothing) {
+  for (size_t size : {size_t{0}, size_t{100}, 64 * KiB, 64 * KiB + 1, size_t{3} << 20}) {
+    std::string data = random_bytes(size, size + 5);
+    std::string path = dir.write("hashed", data);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    auto hashed = must(hash_file(fd, path));
+    ::close(fd);
+    EXPECT_EQ(hashed.size, size);
+    EXPECT_EQ(hashed.new_bytes, 0u);
+    EXPECT_FALSE(store.has(hashed.hash)) << "hash_file stored " << size;
+    EXPECT_EQ(hashed.hash, must(store_bytes(store, data)).hash) << size;
+  }
+}
+
 TEST_F(FileContent, ContentEqualsFdTellsEveryKindOfDifference) {
   std::string data = random_bytes(300 * KiB, 31);  // several chunks, several reads
   Hash hash = must(store_bytes(store, data)).hash;

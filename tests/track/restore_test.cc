@@ -249,6 +249,23 @@ TEST_F(RestoreTest, OwnersAreRestoredByNameWhenTheTargetKnowsIt) {
 
 // --- hostile targets: nothing may ever be written outside the root.
 
+TEST_F(RestoreTest, SparseFilesKeepTheirHoles) {
+  // /var/log/lastlog's case: 64 MiB apparent, 6 bytes of data.
+  std::string data(64 << 20, '\0');
+  data.replace(4096 * 3, 3, "abc");
+  data.replace(data.size() - 3, 3, "xyz");
+  write("/etc/lastlog", data);
+  checkpoint("sparse");
+  ASSERT_EQ(::unlink(at("/etc/lastlog").c_str()), 0);
+  auto r = restore({"/etc/lastlog"});
+  ASSERT_TRUE(r) << r.error().message;
+  struct stat st {};
+  ASSERT_EQ(::stat(at("/etc/lastlog").c_str(), &st), 0);
+  EXPECT_EQ(static_cast<uint64_t>(st.st_size), data.size());
+  EXPECT_LE(static_cast<uint64_t>(st.st_blocks) * 512, 64u * 1024) << "the holes were written out as zeros";
+  EXPECT_EQ(*read_file(at("/etc/lastlog")), data);
+}
+
 class HostileRestoreTest : public RestoreTest {
  protected:
   HostileRestoreTest() {
