@@ -33,6 +33,8 @@ void add_token_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_copy_command(CLI::App& app, Context& context);
 void add_gather_command(CLI::App& app, Context& context);
+// herd image: the catalog, capture, exec, update, deploy (image_command.cc and friends).
+void add_image_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 
 }  // namespace herd::cli

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   herd::cli::add_run_command(app, context);
   herd::cli::add_copy_command(app, context);
   herd::cli::add_gather_command(app, context);
+  herd::cli::add_image_command(app, context);
   herd::cli::add_completion_command(app, context);
 
   try {

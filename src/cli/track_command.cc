@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/format.h"
 #include "cli/output.h"
 #include "cli/table.h"
 #include "cli/track_remote.h"
@@ -36,12 +37,6 @@ void add_site_options(CLI::App* cmd, track::SiteOptions& o) {
 
 std::string short_id(const store::Hash& id) { return id.hex().substr(0, 12); }
 
-std::string bytes_text(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < (1 << 20)) return fmt::format("{:.1f} KiB", bytes / 1024.0);
-  if (bytes < (1ull << 30)) return fmt::format("{:.1f} MiB", bytes / 1048576.0);
-  return fmt::format("{:.2f} GiB", bytes / 1073741824.0);
-}
 
 std::string hex_bytes(std::string_view s) {
   std::string out;

@@ -3,8 +3,12 @@
 // precedes `herd track restore --node NAME` when a server is configured.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
+#include "remote/agent_config.h"
+#include "remote/http_client.h"
 #include "track/site.h"
 #include "util/result.h"
 
@@ -22,6 +26,20 @@ struct RemoteOptions {
   std::string ca;      // --ca FILE (default: the agent's ca.crt)
 };
 void add_remote_options(CLI::App* cmd, RemoteOptions& options);
+
+// The server to talk to, and as whom: the options, else agent.json.
+struct RemoteTarget {
+  remote::HttpOptions http;
+  std::optional<remote::AgentConfig> agent;
+};
+// Throws CommandError (bad input) when no server, token or CA can be found.
+RemoteTarget resolve_remote(const RemoteOptions& options);
+// The enrolled agent's state, nullopt when this machine is not enrolled. Throws on a bad file.
+std::optional<remote::AgentConfig> load_agent();
+
+// `variable`=<step> in the environment kills herd with SIGKILL when a library reports that
+// step (crash tests: HERD_PUSH_CRASH_AT, HERD_IMAGE_CRASH_AT, ...); null when unset.
+std::function<void(const char*)> crash_hook(const char* variable);
 
 // track::resolve_site with an enrolled node's defaults (docs/server.md, "Files"): the
 // store is the agent's store/ when agent.json exists and neither --store nor $HERD_STORE

@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/format.h"
 #include "cli/output.h"
 #include "cli/track_remote.h"
 #include "remote/agent_config.h"
@@ -27,44 +28,6 @@
 namespace herd::cli {
 namespace {
 
-std::string bytes_text(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < (1 << 20)) return fmt::format("{:.1f} KiB", bytes / 1024.0);
-  if (bytes < (1ull << 30)) return fmt::format("{:.1f} MiB", bytes / 1048576.0);
-  return fmt::format("{:.2f} GiB", bytes / 1073741824.0);
-}
-
-std::string short_hash(const std::optional<store::Hash>& h) { return h ? h->hex().substr(0, 12) : "none"; }
-nlohmann::json hash_json(const std::optional<store::Hash>& h) { return h ? nlohmann::json(h->hex()) : nlohmann::json(nullptr); }
-
-std::optional<remote::AgentConfig> load_agent() {
-  return unwrap(remote::load_agent_config(remote::agent_files()));
-}
-
-// The server to talk to, and as whom: the options, else agent.json.
-struct RemoteTarget {
-  remote::HttpOptions http;
-  std::optional<remote::AgentConfig> agent;
-};
-
-RemoteTarget resolve_remote(const RemoteOptions& o) {
-  RemoteTarget t;
-  t.agent = load_agent();
-  auto files = remote::agent_files();
-  const auto& agent = t.agent;
-  t.http.base_url = !o.server.empty() ? o.server : agent ? agent->server : "";
-  if (t.http.base_url.empty())
-    fail(bad_input("no server: enroll this node with `herd track init --server URL ...` or give --server, --token and --ca "
-                   "(agent state looked for in {})", files.dir));
-  bool agent_server = agent && agent->server == t.http.base_url;
-  t.http.token = !o.token.empty() ? o.token : agent_server ? agent->token : "";
-  if (t.http.token.empty()) fail(bad_input("server {}: no token (give --token, or enroll with herd track init)", t.http.base_url));
-  t.http.ca_file = o.ca;
-  if (t.http.ca_file.empty() && std::filesystem::exists(files.ca())) t.http.ca_file = files.ca();
-  if (t.http.ca_file.empty()) fail(bad_input("server {}: no CA certificate to verify it (give --ca FILE)", t.http.base_url));
-  return t;
-}
-
 // The local side of a push or pull: --node, else the enrolled agent's node; --store, else
 // the agent's store (resolve_track_site).
 track::Site remote_site(const RemoteTarget& target, const std::string& node, const std::string& store) {
@@ -78,19 +41,6 @@ remote::HttpRemote open_remote(const RemoteTarget& t) { return remote::HttpRemot
 
 // Progress on a terminal only: one line on stderr rewritten in place.
 bool show_progress(const Context& context) { return !context.json && ::isatty(STDERR_FILENO); }
-
-// HERD_PUSH_CRASH_AT=<step> kills herd with SIGKILL at that step of a push (crash tests).
-std::function<void(const char*)> crash_hook(const char* variable) {
-  const char* at = std::getenv(variable);
-  if (!at || !*at) return nullptr;
-  std::string step = at;
-  return [step](const char* name) {
-    if (step == name) {
-      std::fflush(nullptr);
-      ::raise(SIGKILL);
-    }
-  };
-}
 
 // --- init
 
@@ -301,6 +251,40 @@ void pull_before_restore(Context& context, const track::SiteOptions& site_option
   auto site = unwrap(resolve_track_site(site_options));
   auto r = pull(context, target, site, false);
   if (!context.json) notice("{}", pull_text(r, site));
+}
+
+std::optional<remote::AgentConfig> load_agent() {
+  return unwrap(remote::load_agent_config(remote::agent_files()));
+}
+
+RemoteTarget resolve_remote(const RemoteOptions& o) {
+  RemoteTarget t;
+  t.agent = load_agent();
+  auto files = remote::agent_files();
+  const auto& agent = t.agent;
+  t.http.base_url = !o.server.empty() ? o.server : agent ? agent->server : "";
+  if (t.http.base_url.empty())
+    fail(bad_input("no server: enroll this node with `herd track init --server URL ...` or give --server, --token and --ca "
+                   "(agent state looked for in {})", files.dir));
+  bool agent_server = agent && agent->server == t.http.base_url;
+  t.http.token = !o.token.empty() ? o.token : agent_server ? agent->token : "";
+  if (t.http.token.empty()) fail(bad_input("server {}: no token (give --token, or enroll with herd track init)", t.http.base_url));
+  t.http.ca_file = o.ca;
+  if (t.http.ca_file.empty() && std::filesystem::exists(files.ca())) t.http.ca_file = files.ca();
+  if (t.http.ca_file.empty()) fail(bad_input("server {}: no CA certificate to verify it (give --ca FILE)", t.http.base_url));
+  return t;
+}
+
+std::function<void(const char*)> crash_hook(const char* variable) {
+  const char* at = std::getenv(variable);
+  if (!at || !*at) return nullptr;
+  std::string step = at;
+  return [step](const char* name) {
+    if (step == name) {
+      std::fflush(nullptr);
+      ::raise(SIGKILL);
+    }
+  };
 }
 
 void add_track_remote_command(CLI::App& app, Context& context) {

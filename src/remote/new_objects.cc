@@ -187,8 +187,11 @@ Status walk_new_objects(const SnapshotChain& chain, ObjectAccess& access) {
     auto snap = read_snapshot(access, id);
     if (!snap) return snap.error();
     const store::Snapshot* base = nullptr;
-    if (!snap->parents.empty()) {
-      const Hash& parent = snap->parents[0];
+    std::optional<Hash> first;
+    if (!snap->parents.empty()) first = snap->parents[0];
+    else if (auto b = chain.bases.find(id); b != chain.bases.end()) first = b->second;
+    if (first) {
+      const Hash& parent = *first;
       if (auto it = walked.find(parent); it != walked.end()) {
         base = &it->second;
       } else if (chain.complete_seen.count(parent)) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct ObjectAccess {
 struct SnapshotChain {
   std::vector<store::Hash> fresh;                 // new snapshots, parents before children
   std::unordered_set<store::Hash> complete_seen;  // complete snapshots the walk reached
+  // A fresh snapshot without parents (an image capture) walked beside a complete
+  // snapshot the receiver holds (its previous capture), as if that were its parent.
+  std::unordered_map<store::Hash, store::Hash> bases;
 };
 
 // Snapshots reachable from `head` (itself included) that are not complete, each ensure()d.

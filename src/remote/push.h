@@ -69,4 +69,11 @@ struct PushResult {
 Result<PushResult> push_checkpoints(const store::ObjectStore& local, const store::Refs& local_refs,
                                     const std::string& ref, RemoteStore& remote, const PushOptions& options = {});
 
+// Pushes snapshot `head`, which has no parents (an image capture), to `ref` on `remote`:
+// its tree is walked beside the tree of the remote ref's current value when the local
+// store still has that snapshot (the previous capture), so only what changed is offered.
+// The ref moves from its current value to `head` (compare-and-swap).
+Result<PushResult> push_snapshot(const store::ObjectStore& local, const store::Hash& head, const std::string& ref,
+                                 RemoteStore& remote, const PushOptions& options = {});
+
 }  // namespace herd::remote

@@ -15,6 +15,7 @@
 
 #include "store/file_content.h"
 #include "store/tree.h"
+#include "track/apply_metadata.h"
 #include "track/beneath.h"
 #include "track/path.h"
 #include "track/stored_trees.h"
@@ -171,30 +172,12 @@ class Restorer {
     return out;
   }
 
-  // Owner, xattrs, mode, mtime of an open file or folder, in that order (chown clears
-  // setuid bits, so the mode comes after it).
+  Owner owner_of(const store::TreeEntry& e) const { return Owner{uid_for(e), gid_for(e)}; }
   Status apply_fd(int fd, const store::TreeEntry& e, const std::string& path) {
-    if (::fchown(fd, uid_for(e), gid_for(e)) != 0) return failure("{}: chown: {}", path, std::strerror(errno));
-    HERD_CHECK(apply_xattrs_fd(fd, e.xattrs, path));
-    if (::fchmod(fd, e.mode) != 0) return failure("{}: chmod: {}", path, std::strerror(errno));
-    struct timespec times[2] = {{0, UTIME_OMIT}, {e.mtime_ns / 1'000'000'000, e.mtime_ns % 1'000'000'000}};
-    if (times[1].tv_nsec < 0) times[1].tv_sec -= 1, times[1].tv_nsec += 1'000'000'000;
-    if (::futimens(fd, times) != 0) return failure("{}: set mtime: {}", path, std::strerror(errno));
-    return {};
+    return apply_metadata_fd(fd, e, owner_of(e), path);
   }
-
-  // The same for entry `name` of `dirfd` without following it (symlinks, devices, fifos).
   Status apply_at(int dirfd, const char* name, const store::TreeEntry& e, const std::string& path) {
-    if (::fchownat(dirfd, name, uid_for(e), gid_for(e), AT_SYMLINK_NOFOLLOW) != 0)
-      return failure("{}: chown: {}", path, std::strerror(errno));
-    HERD_CHECK(apply_xattrs_at(dirfd, name, e.xattrs, path));
-    if (e.type != EntryType::symlink && ::fchmodat(dirfd, name, e.mode, AT_SYMLINK_NOFOLLOW) != 0)
-      return failure("{}: chmod: {}", path, std::strerror(errno));
-    struct timespec times[2] = {{0, UTIME_OMIT}, {e.mtime_ns / 1'000'000'000, e.mtime_ns % 1'000'000'000}};
-    if (times[1].tv_nsec < 0) times[1].tv_sec -= 1, times[1].tv_nsec += 1'000'000'000;
-    if (::utimensat(dirfd, name, times, AT_SYMLINK_NOFOLLOW) != 0)
-      return failure("{}: set mtime: {}", path, std::strerror(errno));
-    return {};
+    return apply_metadata_at(dirfd, name, e, owner_of(e), path);
   }
 
   // Replaces `name` in `dirfd` by the finished temporary `temp` (a folder there goes first).

@@ -170,6 +170,27 @@ Status StatCache::xattrs(const struct stat& st, Xattrs& out) const {
   return {};
 }
 
+std::vector<StatRecord> StatCache::records() const {
+  std::vector<StatRecord> out;
+  out.reserve(count_);
+  for (size_t i = 0; i < count_; ++i) {
+    const char* r = records_ + i * kRecord;
+    StatRecord rec;
+    rec.dev = load_le<uint64_t>(r);
+    rec.ino = load_le<uint64_t>(r + 8);
+    rec.size = load_le<uint64_t>(r + 16);
+    rec.mtime_ns = load_le<int64_t>(r + 24);
+    rec.ctime_ns = load_le<int64_t>(r + 32);
+    std::memcpy(rec.content.bytes.data(), r + 40, 32);
+    struct stat st {};
+    st.st_dev = rec.dev;
+    st.st_ino = rec.ino;
+    if (!xattrs(st, rec.xattrs)) rec.xattrs.clear();
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
 Status StatCache::write(const std::string& path, const store::Hash& tree, std::vector<StatRecord> records) {
   std::sort(records.begin(), records.end(),
             [](const StatRecord& a, const StatRecord& b) { return std::pair(a.dev, a.ino) < std::pair(b.dev, b.ino); });

@@ -72,6 +72,8 @@ class StatCache {
   Lookup lookup(const struct stat& st) const;
   // The cached xattrs of a found record (call only when xattrs_trusted).
   Status xattrs(const struct stat& st, Xattrs& out) const;
+  // Every record, sorted by (dev, ino): to write a cache that keeps most of this one.
+  std::vector<StatRecord> records() const;
 
  private:
   const char* find(uint64_t dev, uint64_t ino) const;

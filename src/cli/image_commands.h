@@ -1,0 +1,28 @@
+// The parts of `herd image` (image_command.cc adds the noun and the catalog verbs, then
+// calls these; image_override_command.cc adds override and render).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "util/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace herd::cli {
+
+class Context;
+
+// capture, import, upload, exec, shell (image_capture_command.cc).
+void add_image_capture_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
+// update (image_update_command.cc).
+void add_image_update_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
+// deploy, rollback, status, install (image_fleet_command.cc, image_install_command.cc).
+void add_image_fleet_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
+
+// Checks a layout's text before a revision takes it (bad input names the file and line).
+Status check_layout(const std::string& text, const std::string& file);
+
+}  // namespace herd::cli
