@@ -5,6 +5,4 @@ namespace herd::cli {
 
 void run_node_update(Context&, const UpdateFlags&) { fail(failure("herd image update from a server: not built yet")); }
 
-Status check_layout(const std::string&, const std::string&) { return {}; }
-
 }  // namespace herd::cli

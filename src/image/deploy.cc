@@ -64,7 +64,7 @@ Result<DeployResult> deploy(const std::string& root, store::ObjectSource& source
   if (!rules) return rules.error();
   auto state = DeployState::open(root, options.state_dir);
   if (!state) return state.error();
-  if (options.record || options.verify) {
+  if (!options.exact && (options.record || options.verify)) {
     auto before = state->load();
     if (!before) return before.error();
     result.before = *before;
@@ -90,7 +90,8 @@ Result<DeployResult> deploy(const std::string& root, store::ObjectSource& source
 
   // The state folder exists before the plan looks at the root, so the plan sees the
   // folders it lives in.
-  if (options.record && !options.dry_run) HERD_CHECK(state->ensure_dir());
+  std::vector<std::string> made_now;
+  if (options.record && !options.dry_run) HERD_CHECK(state->ensure_dir(&made_now));
   TreeReader reader(*local, source);
   PlanInput input;
   input.root_fd = root_fd->get();
@@ -100,6 +101,7 @@ Result<DeployResult> deploy(const std::string& root, store::ObjectSource& source
   input.rules = &*rules;
   input.cache = cache.size() ? &cache : nullptr;
   input.verify = options.verify;
+  input.made_now = made_now;
   if (options.on_progress) options.on_progress(DeployProgress{"plan"});
   auto plan = make_plan(input, reader);
   if (!plan) return plan.error();

@@ -160,6 +160,8 @@ class Stager {
   // A folder that exists: leftovers go, new entries are staged under temporary names.
   Status stage_existing(size_t index, int fd) {
     FolderPlan& folder = plan_.folders[index];
+    struct stat before {};
+    if (::fstat(fd, &before) == 0) folder_times_.emplace_back(folder.path, before.st_mtim);
     for (const auto& name : folder.leftovers) HERD_CHECK(track::remove_at(fd, name, track::join_path(folder.path, name)));
     for (PlannedOp& op : folder.ops) {
       std::string path = track::join_path(folder.path, op.name);
@@ -313,9 +315,17 @@ class Stager {
       UniqueFd dir = track::open_folder_beneath(c_.root_fd, track::parent_path(folder.path), error);
       if (dir) (void)track::remove_at(dir.get(), folder.temp, folder.path);
     }
+    // Staging changed the mtimes of the live folders it wrote temporaries into.
+    for (const auto& [path, mtime] : folder_times_) {
+      int error = 0;
+      UniqueFd dir = track::open_folder_beneath(c_.root_fd, path, error);
+      const struct timespec times[2] = {{0, UTIME_OMIT}, mtime};
+      if (dir) ::futimens(dir.get(), times);
+    }
   }
 
  private:
+  std::vector<std::pair<std::string, struct timespec>> folder_times_;  // live folders staged into, as they were
   struct StagedFile {
     std::string path;  // the final path
     std::string temp;  // its temporary's name in the same folder
@@ -443,7 +453,7 @@ class Committer {
           break;
       }
     }
-    if (folder.path != "/" && !folder.prune && (changed || folder.set_metadata))
+    if (folder.path != "/" && !folder.prune && (changed || folder.set_metadata || folder.touched))
       HERD_CHECK(track::apply_metadata_fd(fd, folder.entry, owner_of(folder.entry), folder.path));
     return {};
   }

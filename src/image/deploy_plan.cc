@@ -208,7 +208,8 @@ class Planner {
       std::string child = track::join_path(path, e.name);
       PathRules::Flags flags = in_.rules->classify(child, item.flags);
       if (flags.protect) continue;
-      bool preserved = flags.preserve && !in_.rules->is_override(child);
+      bool made_now = std::find(in_.made_now.begin(), in_.made_now.end(), child) != in_.made_now.end();
+      bool preserved = flags.preserve && !in_.rules->is_override(child) && !made_now;
       const TreeEntry* o = nullptr;
       if (old) {
         auto it = std::lower_bound(old->entries.begin(), old->entries.end(), e.name,
@@ -342,6 +343,8 @@ class Planner {
         op.kind = Kind::metadata;
         op.detail = join(diffs, ", ");
         report(Kind::metadata, child, op.detail);
+      } else if ((in_.verify || !o) && timespec_ns(st.st_mtim) != e.mtime_ns) {
+        folder.touched = true;
       }
     }
     op.folder = plan_.folders.size();

@@ -58,7 +58,9 @@ struct FolderPlan {
   std::vector<PlannedOp> ops;
   std::vector<std::string> leftovers;  // temporaries of an earlier, killed deploy
   std::string temp;
-  bool touched = false;       // something inside changed (its mtime must be set again)
+  // The live folder's mtime differs from the target's (seen on a first deploy or a verify;
+  // not an action of its own): its metadata is set at commit.
+  bool touched = false;
 };
 
 struct Plan {
@@ -102,6 +104,9 @@ struct PlanInput {
   const PathRules* rules = nullptr;
   const track::StatCache* cache = nullptr;  // vouches for live files (verify), may be null
   bool verify = false;
+  // Folders the deploy itself made just before planning (the state folder's parents): the
+  // image's metadata goes on them even where they are preserved, as if they were new.
+  std::vector<std::string> made_now;
 };
 
 // Makes the plan. Fails naming the entry for bad names, unreadable trees, a live folder

@@ -85,7 +85,7 @@ Result<DeployState> DeployState::open(const std::string& root, const std::string
   return DeployState(root, path, true);
 }
 
-Status DeployState::ensure_dir() {
+Status DeployState::ensure_dir(std::vector<std::string>* created) {
   if (!beneath_root_) {
     if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) return failure("{}: mkdir: {}", dir_, std::strerror(errno));
     return {};
@@ -100,8 +100,11 @@ Status DeployState::ensure_dir() {
     std::string name(parts[i]);
     sofar += "/" + name;
     mode_t mode = i + 1 == parts.size() ? 0700 : 0755;
-    if (::mkdirat(dirfd, name.c_str(), mode) != 0 && errno != EEXIST)
+    if (::mkdirat(dirfd, name.c_str(), mode) == 0) {
+      if (created) created->push_back(sofar);
+    } else if (errno != EEXIST) {
       return failure("{}{}: mkdir: {}", root_ == "/" ? "" : root_, sofar, std::strerror(errno));
+    }
     int fd = track::open_folder_at(dirfd, name.c_str());
     if (fd < 0)
       return failure("{}{}: {} (the deploy state folder must be a real folder, not a symlink)",

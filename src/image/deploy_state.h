@@ -60,7 +60,9 @@ class DeployState {
   Result<store::ObjectStore*> trees_if_present();
   std::string stat_cache() const { return dir_ + "/statcache"; }
   // Makes the state folder (beneath the root, never through a symlink).
-  Status ensure_dir();
+  // Makes the state folder (and the folders it lives in) beneath the root. `created`, when
+  // given, gets the path beneath the root of each folder made now ("/var/lib/herd", ...).
+  Status ensure_dir(std::vector<std::string>* created = nullptr);
 
  private:
   DeployState(std::string root, std::string dir, bool beneath_root)

@@ -57,9 +57,13 @@ Result<PathRules> PathRules::make(const std::vector<std::string>& preserve, cons
   auto spec = capture_spec(exclude);
   if (!spec) return spec.error();
   r.exclude_ = spec->rules;
-  // The literal part of each whole-path preserved glob, up to its last '/' before a glob
-  // character: /etc/ssh/ssh_host_* keeps /etc/ssh.
-  for (const auto& rule : r.preserve_) {
+  // The literal part of each whole-path preserved or excluded glob, up to its last '/'
+  // before a glob character: /etc/ssh/ssh_host_* keeps /etc/ssh, /proc/* keeps /proc.
+  std::vector<const track::SpecRule*> kept;
+  for (const auto& rule : r.preserve_) kept.push_back(&rule);
+  for (const auto& rule : r.exclude_) kept.push_back(&rule);
+  for (const track::SpecRule* p : kept) {
+    const track::SpecRule& rule = *p;
     if (!rule.whole_path || rule.pattern[0] != '/') continue;
     size_t glob = rule.pattern.find_first_of("*?[\\");
     std::string literal = rule.pattern.substr(0, glob);
@@ -102,7 +106,7 @@ bool PathRules::keeps_beneath(std::string_view folder) const {
   std::string prefix(folder);
   if (prefix != "/") prefix += '/';
   for (const auto& kept : kept_prefixes_)
-    if (kept.compare(0, prefix.size(), prefix) == 0) return true;
+    if (kept.size() + 1 >= prefix.size() && (kept + '/').compare(0, prefix.size(), prefix) == 0) return true;
   return false;
 }
 

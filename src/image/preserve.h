@@ -39,8 +39,9 @@ class PathRules {
   bool is_override(std::string_view path) const { return overrides_.count(std::string(path)) > 0; }
   // Whether anything beneath `folder` is an override (the walk must go in).
   bool has_override_beneath(std::string_view folder) const;
-  // Whether a protected path, or a preserved path named literally (not only by a glob on
-  // names), lies beneath `folder`: removing the folder whole would remove it.
+  // Whether a protected path, or a preserved or excluded path named by its folder (not
+  // only by a glob on names), lies beneath `folder` or is it: removing the folder whole
+  // would remove it.
   bool keeps_beneath(std::string_view folder) const;
 
  private:

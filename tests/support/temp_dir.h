@@ -16,7 +16,9 @@ class TempDir {
     if (!::mkdtemp(pattern.data())) std::abort();
     path_ = pattern;
   }
+  // HERD_KEEP_TEST_DIRS=1 keeps the folder, to look at after a failure.
   ~TempDir() {
+    if (std::getenv("HERD_KEEP_TEST_DIRS")) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
