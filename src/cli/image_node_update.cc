@@ -1,8 +1,68 @@
+// herd image update on an enrolled node (docs/image.md, "Deploying"): one conditional
+// GET for the plan (a no-change update ends there), the objects by cacheable batch GETs,
+// the deploy, then the outcome reported back for `herd image status`.
+#include <filesystem>
+
 #include "cli/context.h"
 #include "cli/image_update.h"
+#include "cli/output.h"
+#include "image/deploy_state.h"
+#include "remote/http_object_source.h"
+#include "remote/image_client.h"
 
 namespace herd::cli {
+namespace {
 
-void run_node_update(Context&, const UpdateFlags&) { fail(failure("herd image update from a server: not built yet")); }
+void report(remote::HttpClient& client, const image::ImageReport& r) {
+  if (auto sent = remote::send_image_report(client, r); !sent)
+    notice("warning: the frontend was not told the outcome: {}", sent.error().message);
+}
+
+}  // namespace
+
+void run_node_update(Context& context, const UpdateFlags& flags) {
+  auto remote_target = resolve_remote(flags.remote);
+  auto client = unwrap(remote::HttpClient::open(remote_target.http));
+  std::error_code ec;
+  std::filesystem::create_directories(flags.root, ec);
+  if (ec) fail(failure("{}: {}", flags.root, ec.message()));
+  auto state = unwrap(image::DeployState::open(flags.root));
+  auto before = unwrap(state.load());
+
+  // The plan's ETag is what the root runs: a 304 means there is nothing to do. A verify
+  // or a dry run needs the plan itself.
+  std::string etag;
+  if (before && !flags.verify && !flags.dry_run) etag = image::image_plan_etag(before->snapshot, before->tree);
+  auto plan = unwrap(remote::fetch_image_plan(client, flags.revision, etag));
+  if (!plan) {
+    if (context.json) {
+      print_json({{"before", {{"image", before->image}, {"revision", before->revision}}},
+                  {"after", {{"image", before->image}, {"revision", before->revision}}},
+                  {"changed", false},
+                  {"requests", 1}});
+    } else {
+      fmt::print("{} {}:{} is up to date\n", flags.root, before->image, before->revision);
+    }
+    return;
+  }
+
+  auto source = remote::http_object_source(remote_target.http, flags.jobs);
+  image::ImageReport outcome;
+  try {
+    auto done = run_deploy_printing(context, flags.root, *source, plan->target(remote_target.http.base_url), flags);
+    if (flags.dry_run) return;
+    outcome.deployed = done.result.after;
+    outcome.reboot_needed = done.result.reboot_needed;
+    outcome.reboot_reasons = done.result.reboot_reasons;
+    outcome.repaired = done.result.repaired.size();
+  } catch (const CommandError& e) {
+    if (flags.dry_run) throw;
+    if (before) outcome.deployed = *before;
+    outcome.error = e.error.message;
+    report(client, outcome);
+    throw;
+  }
+  report(client, outcome);
+}
 
 }  // namespace herd::cli

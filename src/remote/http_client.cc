@@ -53,8 +53,12 @@ Result<HttpResponse> HttpClient::send(const char* method, const std::string& pat
   return perform(method, path, &body, content_type);
 }
 
+Result<HttpResponse> HttpClient::get_if_changed(const std::string& path, const std::string& if_none_match) {
+  return perform("GET", path, nullptr, nullptr, if_none_match.empty() ? "" : "If-None-Match: " + if_none_match);
+}
+
 Result<HttpResponse> HttpClient::perform(const char* method, const std::string& path, const std::string_view* body,
-                                         const char* content_type) {
+                                         const char* content_type, const std::string& extra_header) {
   CURL* c = handle_->curl;
   // Reset keeps the connection cache, so the TLS connection is reused across requests.
   curl_easy_reset(c);
@@ -87,7 +91,8 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
   struct curl_slist* headers = nullptr;
   std::string auth = "Authorization: Bearer " + options_.token;
   if (!options_.token.empty()) headers = curl_slist_append(headers, auth.c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before bodies
+  headers = curl_slist_append(headers, "Expect:");
+  if (!extra_header.empty()) headers = curl_slist_append(headers, extra_header.c_str());  // no 100-continue round trip before bodies
   std::string type_header;
   if (content_type) {
     type_header = std::string("Content-Type: ") + content_type;

@@ -50,6 +50,8 @@ class HttpClient {
 
   // `path` starts with '/': it is appended to the base URL.
   Result<HttpResponse> get(const std::string& path);
+  // A conditional GET: 304 (empty body) when the resource's ETag is `if_none_match`.
+  Result<HttpResponse> get_if_changed(const std::string& path, const std::string& if_none_match);
   Result<HttpResponse> send(const char* method, const std::string& path, std::string_view body,
                             const char* content_type);
 
@@ -59,7 +61,7 @@ class HttpClient {
  private:
   explicit HttpClient(HttpOptions options);
   Result<HttpResponse> perform(const char* method, const std::string& path, const std::string_view* body,
-                               const char* content_type);
+                               const char* content_type, const std::string& extra_header = "");
   HttpOptions options_;
   struct Handle;
   std::unique_ptr<Handle> handle_;

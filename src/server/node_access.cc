@@ -36,16 +36,20 @@ bool ReadableView::uploaded(const Hash& hash) const { return access_ && access_-
 
 bool ReadableView::may_read(const Hash& hash) const { return in_closure(hash) || uploaded(hash); }
 
-Result<ReadableView> NodeAccess::view(const store::ObjectStore& store, const store::Refs& refs, const std::string& node) {
+Result<ReadableView> NodeAccess::view(const store::ObjectStore& store, const store::Refs& refs, const std::string& node,
+                                      const std::string& image) {
   ReadableView v;
   v.access_ = this;
   v.node_ = node;
-  auto roots = refs.list("images/");
+  std::vector<std::pair<std::string, Hash>> none;
+  auto roots = image.empty() ? Result<std::vector<std::pair<std::string, Hash>>>(none) : refs.list("images/" + image + "/");
   if (!roots) return roots.error();
-  std::string own = "checkpoints/" + node;
-  auto mine = refs.read(own);
-  if (!mine) return mine.error();
-  if (*mine) roots->emplace_back(own, **mine);
+  for (const char* kind : {"checkpoints/", "captures/", "rendered/"}) {
+    std::string own = kind + node;
+    auto mine = refs.read(own);
+    if (!mine) return mine.error();
+    if (*mine) roots->emplace_back(own, **mine);
+  }
   for (const auto& [name, value] : *roots) {
     auto c = closure(store, name, value);
     if (!c) return c.error();

@@ -1,6 +1,7 @@
 // What a node may read (docs/server.md, "What a node may do"): objects reachable from its
-// own ref checkpoints/N or from any ref under images/, and objects it uploaded itself
-// while this server runs. Shared by every worker thread.
+// own refs checkpoints/N, captures/N and rendered/N, or from a ref of the image assigned
+// to it (images/IMAGE/..., every revision and tag), and objects it uploaded itself while
+// this server runs. Shared by every worker thread.
 //
 // Reachable sets ("closures") are cached per ref and recomputed when the ref's value
 // changes; a recomputation walks only what is new when the old closure was complete (no
@@ -46,9 +47,10 @@ class ReadableView {
 
 class NodeAccess {
  public:
-  // The view for `node`, computing closures whose refs moved. `store` is the calling
-  // thread's store. Fails when a ref cannot be read.
-  Result<ReadableView> view(const store::ObjectStore& store, const store::Refs& refs, const std::string& node);
+  // The view for `node`, whose assigned image is `image` ("" = none), computing closures
+  // whose refs moved. `store` is the calling thread's store. Fails when a ref cannot be read.
+  Result<ReadableView> view(const store::ObjectStore& store, const store::Refs& refs, const std::string& node,
+                            const std::string& image);
   // Records that `node` proved it has `hashes` (it uploaded them, verified).
   void note_uploads(const std::string& node, const std::vector<store::Hash>& hashes);
   bool uploaded(const std::string& node, const store::Hash& hash) const;

@@ -58,6 +58,31 @@ Response Router::fetch_objects(const Caller& caller, const Request& request) {
   return r;
 }
 
+Response Router::get_object_batch(const Caller& caller, const Request& request, std::string_view list) {
+  auto hashes = parse_hash_path_list(list, kMaxBatchHashes);
+  if (!hashes) return error_response(400, hashes.error().message);
+  auto view = view_for(caller);
+  if (!view) return error_response(500, view.error().message);
+  store::ObjectBatch batch;
+  for (const auto& h : *hashes) {
+    if (!store_.has(h) || (*view && !(*view)->may_read(h))) return not_found(h.hex());
+    auto file = store_.read_encoded(h);
+    if (!file) return error_response(500, file.error().message);  // present but corrupt
+    batch.add(h, *file);
+  }
+  // The list names the reply exactly: the URL is its ETag.
+  std::string etag = fmt::format("\"{}\"", store::object_hash(store::ObjectType::blob, list).hex());
+  Response r;
+  r.content_type = "application/octet-stream";
+  r.headers = {{"ETag", etag}, {"Cache-Control", "private, max-age=31536000, immutable"}};
+  if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.body = batch.take_body();
+  return r;
+}
+
 Response Router::missing_objects(const Caller& caller, const Request& request) {
   auto hashes = parse_hash_list(request.body);
   if (!hashes) return error_response(400, hashes.error().message);

@@ -6,10 +6,11 @@ namespace {
 
 constexpr size_t kMissingListed = 100;
 
-// A node may touch only checkpoints/<its name>; anything else is 403 whether or not it
-// exists, so a node cannot learn which refs exist.
+// A node may touch only checkpoints/<its name> and captures/<its name> (a golden client's
+// upload); anything else is 403 whether or not it exists, so a node cannot learn which
+// refs exist.
 bool may_touch(const Caller& caller, const std::string& name) {
-  return caller.admin() || name == "checkpoints/" + caller.node;
+  return caller.admin() || name == "checkpoints/" + caller.node || name == "captures/" + caller.node;
 }
 
 Response forbidden(const std::string& name) { return error_response(403, fmt::format("ref {} is not yours", name)); }

@@ -33,6 +33,24 @@ Result<store::Hash> hash_field(const nlohmann::json& value, const char* key) {
 
 }  // namespace
 
+Result<std::vector<store::Hash>> parse_hash_path_list(std::string_view text, size_t max_count) {
+  std::vector<store::Hash> out;
+  if (text.empty()) return bad_input("the batch names no object");
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (out.size() == max_count) return bad_input("more than {} objects in one batch", max_count);
+    auto h = store::Hash::parse(item);
+    if (item.size() != 64 || !h || h->hex() != item)
+      return bad_input("batch item {}: {:?} is not 64 lowercase hex digits", out.size() + 1, std::string(item.substr(0, 80)));
+    out.push_back(*h);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count) {
   if (body.size() / 32 > max_count) return bad_input("{} hashes asked at once, at most {}", body.size() / 32, max_count);
   auto hashes = store::decode_hash_list(body);

@@ -21,6 +21,10 @@ inline constexpr size_t kMaxFetchHashes = 4'096;
 // read by store::decode_object_batch.)
 Result<std::vector<store::Hash>> parse_hash_list(std::string_view body, size_t max_count = kMaxMissingHashes);
 
+// "H1,H2,..." (64 lowercase hex digits each, comma-separated, 1 ≤ N ≤ max_count): the
+// list of GET /api/v1/objects/batch/.
+Result<std::vector<store::Hash>> parse_hash_path_list(std::string_view text, size_t max_count);
+
 struct EnrollRequest {
   std::string join_token;
   std::string hostname;

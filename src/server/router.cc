@@ -30,7 +30,9 @@ Result<std::unique_ptr<Router>> Router::open(ServerState& state) {
 
 Result<std::optional<ReadableView>> Router::view_for(const Caller& caller) {
   if (caller.admin()) return std::optional<ReadableView>();
-  auto view = state_.access.view(store_, refs_, caller.node);
+  auto assigned = assigned_image(caller.node);
+  if (!assigned) return assigned.error();
+  auto view = state_.access.view(store_, refs_, caller.node, assigned->image);
   if (!view) return view.error();
   return std::optional<ReadableView>(std::move(*view));
 }
@@ -67,7 +69,8 @@ Response Router::route(const Request& request) {
   }
 
   bool known = rest == "objects" || rest == "objects/missing" || starts_with(rest, "objects/") || rest == "refs" ||
-               starts_with(rest, "refs/") || rest == "nodes" || starts_with(rest, "nodes/");
+               starts_with(rest, "refs/") || rest == "nodes" || starts_with(rest, "nodes/") || rest == "image/plan" ||
+               rest == "image/state";
   if (!known) return error_response(404, fmt::format("no such path: {}", path));
   auto caller = authenticate(state_, request.authorization);
   if (!caller) {
@@ -79,6 +82,10 @@ Response Router::route(const Request& request) {
     if (rest == "objects") return method == "POST" ? upload_objects(*caller, request) : method_not_allowed(request);
     if (rest == "objects/missing") return method == "POST" ? missing_objects(*caller, request) : method_not_allowed(request);
     if (rest == "objects/fetch") return method == "POST" ? fetch_objects(*caller, request) : method_not_allowed(request);
+    if (starts_with(rest, "objects/batch/"))
+      return method == "GET" ? get_object_batch(*caller, request, rest.substr(14)) : method_not_allowed(request);
+    if (rest == "image/plan") return method == "GET" ? image_plan(*caller, request) : method_not_allowed(request);
+    if (rest == "image/state") return method == "PUT" ? put_image_state(*caller, request) : method_not_allowed(request);
     if (starts_with(rest, "objects/"))
       return method == "GET" ? get_object(*caller, request, rest.substr(8)) : method_not_allowed(request);
     if (rest == "refs") return method == "GET" ? list_refs(*caller, request) : method_not_allowed(request);

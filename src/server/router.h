@@ -23,8 +23,16 @@ inline constexpr uint64_t kMaxUploadBody = 256ull << 20;
 inline constexpr uint64_t kMaxJsonBody = 1ull << 20;
 // A fetch reply stops after the record that reaches this size (the client asks again).
 inline constexpr uint64_t kFetchReplyTarget = 64ull << 20;
+// At most this many objects in one GET /api/v1/objects/batch/H1,H2,...
+inline constexpr size_t kMaxBatchHashes = 96;
 // The largest body a request for `method` `path` may have.
 uint64_t body_limit(std::string_view method, std::string_view path);
+
+// The image a node is assigned: its attributes `image` and `image.revision` ("" = none,
+// newest).
+struct NodeImage {
+  std::string image, revision;
+};
 
 class Router {
  public:
@@ -43,6 +51,7 @@ class Router {
   Response get_object(const Caller& caller, const Request& request, std::string_view hex);
   Response missing_objects(const Caller& caller, const Request& request);
   Response fetch_objects(const Caller& caller, const Request& request);
+  Response get_object_batch(const Caller& caller, const Request& request, std::string_view list);
   Response upload_objects(const Caller& caller, const Request& request);
   // ref_routes.cc
   Response list_refs(const Caller& caller, const Request& request);
@@ -50,6 +59,10 @@ class Router {
   Response put_ref(const Caller& caller, const std::string& name, const Request& request);
   // enroll.cc
   Response enroll(const Request& request);
+  // image_routes.cc
+  Response image_plan(const Caller& caller, const Request& request);
+  Response put_image_state(const Caller& caller, const Request& request);
+  Result<NodeImage> assigned_image(const std::string& node);
   // inventory_routes.cc
   Response list_nodes(const Caller& caller, const Request& request);
   Response show_node(const Caller& caller, const std::string& name);

@@ -48,8 +48,8 @@ class AccessTest : public ::testing::Test {
     ASSERT_TRUE(old);
     ASSERT_TRUE(refs_->compare_and_swap(name, *old, value));
   }
-  ReadableView view(const std::string& node) {
-    auto v = access_.view(*store_, *refs_, node);
+  ReadableView view(const std::string& node, const std::string& image = "base") {
+    auto v = access_.view(*store_, *refs_, node, image);
     EXPECT_TRUE(v) << v.error().message;
     return std::move(*v);
   }
@@ -60,13 +60,27 @@ class AccessTest : public ::testing::Test {
   NodeAccess access_;
 };
 
-TEST_F(AccessTest, ANodeReadsItsHistoryAndImagesOnly) {
+TEST_F(AccessTest, ANodeReadsItsHistoryAndItsImageOnly) {
   Hash a1 = blob("a's secret"), b1 = blob("b's secret"), i1 = blob("image file");
   Hash ta = tree_of({{"a", a1}}), tb = tree_of({{"b", b1}}), ti = tree_of({{"i", i1}});
   Hash sa = snapshot_of(ta), sb = snapshot_of(tb), si = snapshot_of(ti);
   set_ref("checkpoints/a", sa);
   set_ref("checkpoints/b", sb);
-  set_ref("images/base", si);
+  set_ref("images/base/revisions/1", si);
+  // Another image, with a secret of its own, and one whose name starts the same way.
+  Hash g1 = blob("gpu munge key"), tg = tree_of({{"munge.key", g1}}), sg = snapshot_of(tg);
+  set_ref("images/gpu/revisions/1", sg);
+  Hash l1 = blob("baseline only"), tl = tree_of({{"l", l1}}), sl = snapshot_of(tl);
+  set_ref("images/baseline/revisions/1", sl);
+  // A capture and a rendered tree of a's own.
+  Hash c1 = blob("captured"), tc = tree_of({{"c", c1}}), sc = snapshot_of(tc);
+  set_ref("captures/a", sc);
+  EXPECT_TRUE(view("a").may_read(c1));
+  EXPECT_FALSE(view("b").may_read(c1));
+  for (const Hash& h : {g1, tg, sg, l1, sl}) EXPECT_FALSE(view("a").may_read(h)) << "not a's image: " << h.hex();
+  EXPECT_TRUE(view("b", "gpu").may_read(g1));
+  EXPECT_FALSE(view("b", "gpu").may_read(i1));
+  EXPECT_FALSE(view("d", "").may_read(i1)) << "no image assigned: no image readable";
 
   auto va = view("a");
   for (const Hash& h : {a1, ta, sa, i1, ti, si}) EXPECT_TRUE(va.may_read(h)) << h.hex();
@@ -100,7 +114,7 @@ TEST_F(AccessTest, AnUpdateMayReachOnlyReadableObjects) {
   Hash b1 = blob("b's secret"), tb = tree_of({{"b", b1}}), sb = snapshot_of(tb);
   set_ref("checkpoints/b", sb);
   Hash i1 = blob("image"), ti = tree_of({{"i", i1}}), si = snapshot_of(ti);
-  set_ref("images/base", si);
+  set_ref("images/base/revisions/1", si);
 
   // a uploads a tree pointing at b's blob, and a snapshot of it.
   Hash tx = tree_of({{"img", i1}, {"stolen", b1}}), sx = snapshot_of(tx);
