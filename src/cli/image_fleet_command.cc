@@ -134,6 +134,7 @@ std::vector<NodeOutcome> update_nodes(Context& context, const std::vector<std::s
     out.push_back(outcome_of(r));
     if (!context.json) fmt::print("{}: {}\n", r.node, out.back().summary);
   }
+  std::fflush(stdout);  // before the summary on stderr
   return out;
 }
 
@@ -150,6 +151,7 @@ std::vector<std::string> run_check(Context& context, const std::vector<std::stri
     if (!context.json) fmt::print("{}: check {}\n", r.node, ok ? "passed" : fmt::format("FAILED (exit {})", r.exit_code));
     for (const auto& line : r.err) notice("{}: {}", r.node, line);
   }
+  std::fflush(stdout);
   return failed;
 }
 
