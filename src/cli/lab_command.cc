@@ -10,8 +10,10 @@
 #include "cli/output.h"
 #include "cli/table.h"
 #include "inventory/new_cluster.h"
+#include "lab/certificate_names.h"
 #include "lab/lab.h"
 #include "server/pki.h"
+#include "util/text.h"
 
 namespace herd::cli {
 namespace {
@@ -49,14 +51,32 @@ inventory::Inventory& lab_inventory(Context& context, const lab::LabOptions& o) 
   return inv;
 }
 
-// The frontend's herd serve: this herd, on this inventory and its PKI (made now, as
-// `herd init` would, when the inventory has none yet).
-std::vector<std::string> lab_serve_command(Context& context, inventory::Inventory& inv) {
-  std::string pki = server::default_pki_dir(context.db_path);
-  if (!server::check_pki(pki)) {
-    unwrap(server::create_pki(pki, unwrap(server::frontend_identity(inv))));
+// Makes the PKI fit the inventory as register_lab left it, just before the lab's herd
+// serve starts: made now (as `herd init` would) when there is none, and the server
+// certificate issued anew when it lacks one of the frontend's names or addresses (the
+// lab may just have given the frontend its address on the lab network). The CA, and so
+// every node's pinned --ca-sha256, stays the same.
+Status prepare_lab_pki(inventory::Inventory& inv, const std::string& pki) {
+  auto identity = server::frontend_identity(inv);
+  if (!identity) return identity.error();
+  server::PkiPaths paths{pki};
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.ca_crt(), ec) && !std::filesystem::exists(paths.ca_key(), ec)) {
+    HERD_CHECK(server::create_pki(pki, *identity));
     notice("created the cluster's PKI in {}", pki);
+    return {};
   }
+  HERD_CHECK(server::check_pki(pki));
+  auto missing = lab::names_missing_from_certificate(paths.server_crt(), identity->dns_names, identity->ips);
+  if (!missing) return missing.error();
+  if (missing->empty()) return {};
+  HERD_CHECK(server::reissue_server_certificate(pki, *identity));
+  notice("issued a new server certificate in {}: the old one did not name {} (same CA)", pki, join(*missing, ", "));
+  return {};
+}
+
+// The frontend's herd serve: this herd, on this inventory and its PKI (prepare_lab_pki).
+std::vector<std::string> lab_serve_command(Context& context, const std::string& pki) {
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) fail(failure("cannot find the running herd binary (/proc/self/exe): {}", ec.message()));
@@ -70,7 +90,10 @@ void run_up(Context& context, LabCommand& c) {
   c.options.db_path = context.db_path;
   auto started = std::chrono::steady_clock::now();
   auto& inv = lab_inventory(context, c.options);
-  c.options.serve_command = lab_serve_command(context, inv);
+  std::string pki = server::default_pki_dir(context.db_path);
+  c.options.serve_command = lab_serve_command(context, pki);
+  c.options.prepare_server = [&inv, pki] { return prepare_lab_pki(inv, pki); };
+  c.options.inventory_changed = [](const std::string& line) { notice("lab: {}", line); };
   auto state = unwrap(lab::lab_up(inv, c.options, terminal_progress()));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.json) {

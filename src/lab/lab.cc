@@ -37,9 +37,6 @@ constexpr int kMaxNodes = 250;
 constexpr const char* kFrontendPort = "fe";
 constexpr auto kServiceTimeout = std::chrono::seconds(20);
 
-// Test ranges from RFC 5737 that the lab may use (../shared/design.md, network rules).
-const Ipv4Network kAllowedRanges[] = {{*parse_ipv4("198.51.100.0"), 24}, {*parse_ipv4("203.0.113.0"), 24}};
-
 std::string lab_dir(const std::string& root, const std::string& name) { return root + "/" + name; }
 std::string state_path(const std::string& dir) { return dir + "/state.json"; }
 std::string node_dir(const std::string& dir, const std::string& node) { return dir + "/nodes/" + node; }
@@ -132,12 +129,63 @@ bool state_matches(const LabState& state, const LabOptions& o) {
          state.db_path == o.db_path;
 }
 
+// The inventory as the lab sees it: only the interfaces on the lab network. Other
+// networks do not exist inside the lab, and a node's short name belongs to its first
+// interface (reports/hosts.cc), so a frontend made by `herd init` on 10.1.0.0/16 would
+// otherwise be "frontend" at an address no lab member can reach.
+void keep_lab_network(inventory::Cluster& cluster, const std::string& network) {
+  for (auto& node : cluster.nodes)
+    std::erase_if(node.interfaces, [&](const inventory::Interface& i) { return i.network != network; });
+}
+
+std::string subnet_text(const Ipv4Network& n) { return fmt::format("{}/{}", format_ipv4(n.address), n.prefix); }
+
+// The `herd lab up` that brings up this lab as asked, but on `subnet`.
+std::string up_command(const LabOptions& o, const std::string& subnet) {
+  std::string command = "herd lab up";
+  if (o.name != default_lab_name()) command += " --name " + o.name;
+  command += fmt::format(" --nodes {} --subnet {}", o.nodes, subnet);
+  if (o.dhcp != DhcpServer::dnsmasq) command += std::string(" --dhcp ") + dhcp_server_name(o.dhcp);
+  return command;
+}
+
+// bad_input when a network of the inventory overlaps the lab's subnet (the lab would make
+// a second network for the same addresses), naming the one `herd lab up` that works: on
+// that network when a lab may use it and it fits the nodes, else on another network of
+// the inventory that does, else on the first test range no network touches. Only reads,
+// so a refused `up` has written nothing.
+Status check_subnet_is_free(inventory::Inventory& inv, const LabOptions& o) {
+  auto subnet = parse_ipv4_network(o.subnet);
+  if (!subnet) return bad_input("--subnet '{}': expected a network like 198.51.100.0/24", o.subnet);
+  auto networks = inv.networks();
+  if (!networks) return networks.error();
+  auto clash = overlapping_network(*networks, *subnet);
+  if (!clash) return {};
+  auto subnet_of = [](const inventory::Network& n) { return fmt::format("{}/{}", n.address, n.prefix); };
+  std::vector<std::pair<std::string, std::string>> candidates{{subnet_of(*clash), "that network"}};
+  for (const auto& n : *networks)
+    if (n.name != clash->name) candidates.emplace_back(subnet_of(n), "network " + n.name);
+  for (const auto& range : lab_ranges()) candidates.emplace_back(subnet_text(range), "a free test range");
+  for (const auto& [candidate, what] : candidates) {
+    LabOptions instead = o;
+    instead.subnet = candidate;
+    if (!validate_options(instead).ok() || overlapping_network(*networks, *parse_ipv4_network(candidate))) continue;
+    return bad_input("--subnet {} overlaps network {} ({}) of the inventory; run the lab on {}: {}", o.subnet,
+                     clash->name, subnet_of(*clash), what, up_command(o, candidate));
+  }
+  return bad_input("--subnet {} overlaps network {} ({}) of the inventory, no test range is free of the "
+                   "inventory's networks and none of them fits {} nodes; ask for fewer --nodes, or renumber or "
+                   "remove network {}",
+                   o.subnet, clash->name, subnet_of(*clash), o.nodes, clash->name);
+}
+
 Status sync_frontend(inventory::Inventory& inv, const FrontendFiles& files, const LabState& state) {
   HERD_CHECK(write_file_atomically(files.sync_config(), lab_sync_config(files, state.dhcp, state.network)));
   auto config = reports::parse_sync_config(lab_sync_config(files, state.dhcp, state.network), files.sync_config());
   if (!config) return config.error();
   auto cluster = inv.load_cluster();
   if (!cluster) return cluster.error();
+  keep_lab_network(*cluster, state.network);
   reports::SyncOptions options;
   options.host = state.frontend.name;
   auto report = reports::sync_outputs(*cluster, *config, options);
@@ -276,6 +324,7 @@ Result<LabState> up_locked(inventory::Inventory& inv, const LabOptions& o, const
   if (!rootfs) return rootfs.error();
   auto records = register_lab(inv, o.name, subnet, o.nodes);
   if (!records) return records.error();
+  for (const auto& change : records->changes) (o.inventory_changed ? o.inventory_changed : progress)("inventory: " + change);
 
   LabState state;
   state.name = o.name;
@@ -327,6 +376,7 @@ Result<LabState> up_locked(inventory::Inventory& inv, const LabOptions& o, const
   HERD_CHECK(save_state(state_path(dir), state));
   HERD_CHECK(injected_failure("frontend"));
   HERD_CHECK(start_dhcp(state, files, dir));
+  if (!o.serve_command.empty() && o.prepare_server) HERD_CHECK(o.prepare_server());
   HERD_CHECK(start_herd_server(state, files, dir, o.serve_command));
   HERD_CHECK(injected_failure("dhcp"));
 
@@ -363,10 +413,7 @@ Status validate_options(const LabOptions& o) {
   HERD_CHECK(validate_lab_name(o.name));
   auto subnet = parse_ipv4_network(o.subnet);
   if (!subnet) return bad_input("--subnet '{}': expected a network like 198.51.100.0/24 (host bits zero)", o.subnet);
-  bool allowed = false;
-  for (const auto& range : kAllowedRanges)
-    allowed |= subnet->prefix >= range.prefix && range.contains(subnet->address);
-  if (!allowed)
+  if (!in_lab_ranges(*subnet))
     return bad_input("--subnet '{}': the lab uses only the documentation ranges 198.51.100.0/24 and 203.0.113.0/24 "
                      "(or a part of one), so it can never clash with a real network",
                      o.subnet);
@@ -379,6 +426,7 @@ Status validate_options(const LabOptions& o) {
 
 Result<LabState> lab_up(inventory::Inventory& inv, const LabOptions& options, const Progress& progress) {
   HERD_CHECK(validate_options(options));
+  HERD_CHECK(check_subnet_is_free(inv, options));
   LabOptions o = options;
   if (o.labs_root.empty()) o.labs_root = default_labs_root();
   std::string dir = lab_dir(o.labs_root, o.name);

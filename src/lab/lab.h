@@ -34,6 +34,15 @@ struct LabOptions {
   // `up` adds (the lab's own store, kLabServerPort on the frontend's address). The CLI
   // passes this herd with --db and --pki. Empty = the lab runs no server.
   std::vector<std::string> serve_command;
+  // Called once the lab's records are in the inventory (register_lab may have given the
+  // frontend its address on the lab network just now) and before herd serve starts: the
+  // CLI makes the PKI there, or renews a server certificate that lacks the frontend's
+  // new address. An error fails `up` (everything made is removed). Unset = nothing.
+  std::function<Status()> prepare_server;
+  // Told, one line each, what `up` wrote into the inventory besides the nodes: the lab's
+  // network, the frontend node, the frontend's address there (LabRecords::changes). The
+  // CLI prints these always, not only on a terminal: they outlive the lab. Unset = progress.
+  Progress inventory_changed;
 };
 
 // Where the lab frontend's herd serve listens.

@@ -17,8 +17,16 @@ namespace herd::lab {
 namespace {
 
 // Bump when the packages or the post-install steps change: old caches are then ignored.
-constexpr const char* kRecipeRevision = "r1";
-constexpr const char* kPackages = "openssh-server,busybox,iproute2,procps";
+// r2 added rsync (the peer of image benchmarks: rsync -aHAX between lab members), acl
+// (getfacl/setfacl), attr (getfattr/setfattr) and libcap2-bin (getcap/setcap), so tests
+// can give files in a node ACLs, extended attributes and capabilities.
+constexpr const char* kRecipeRevision = "r2";
+constexpr const char* kPackages = "openssh-server,busybox,iproute2,procps,rsync,acl,attr,libcap2-bin";
+// Programs the finished root must have; each comes from one of kPackages.
+// Paths as the packages install them (bookworm's merged /usr resolves /bin and /sbin).
+constexpr const char* kRequiredPrograms[] = {"/usr/sbin/sshd",    "/bin/busybox",      "/usr/bin/rsync",
+                                             "/bin/setfacl",      "/bin/getfacl",      "/usr/bin/setfattr",
+                                             "/usr/bin/getfattr", "/sbin/setcap",      "/sbin/getcap"};
 
 std::string os_release_value(const std::string& key) {
   auto text = read_file("/etc/os-release");
@@ -66,15 +74,17 @@ void fill_defaults(RootfsRecipe& recipe) {
   }
 }
 
-// Post-install: no host keys (each node gets its own), no package caches.
+// Post-install: no host keys (each node gets its own), no package caches; then checks
+// that every required program is there (a failure names the first one missing).
 Status finish_root(const std::string& root) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root + "/etc/ssh", ec))
     if (starts_with(entry.path().filename().string(), "ssh_host_")) fs::remove(entry.path(), ec);
   for (const auto& entry : fs::directory_iterator(root + "/var/cache/apt/archives", ec))
     if (entry.path().extension() == ".deb") fs::remove(entry.path(), ec);
-  if (!fs::exists(root + "/usr/sbin/sshd") || !fs::exists(root + "/bin/busybox"))
-    return failure("{}: debootstrap finished but sshd or busybox is missing", root);
+  for (const char* program : kRequiredPrograms)
+    if (!fs::exists(root + program))
+      return failure("{}: debootstrap finished but {} is missing (packages {})", root, program, kPackages);
   return {};
 }
 

@@ -1,7 +1,8 @@
 // The Debian root every lab node starts from: made once with debootstrap (variant
-// minbase, plus sshd, busybox's udhcpc, iproute2 and procps) from the package archive,
-// kept in a cache folder keyed by suite, variant and recipe, and shared read-only by every
-// node as the lower layer of its overlay root.
+// minbase, plus sshd, busybox's udhcpc, iproute2 and procps; and for golden-image work
+// rsync, acl, attr and libcap2-bin: rsync -aHAX, ACLs, xattrs, file capabilities) from
+// the package archive, kept in a cache folder keyed by suite, variant and recipe, and
+// shared read-only by every node as the lower layer of its overlay root.
 //
 // Layout under the cache root ($HERD_LAB_CACHE, else /var/cache/herd/lab):
 //   <key>/rootfs      the finished root; exists only when complete (made by rename)
@@ -25,7 +26,7 @@ struct RootfsRecipe {
 // $HERD_LAB_CACHE, else /var/cache/herd/lab.
 std::string default_cache_root();
 
-// The cache key for a recipe, e.g. "bookworm-minbase-r1".
+// The cache key for a recipe, e.g. "bookworm-minbase-r2".
 std::string cache_key(const RootfsRecipe& recipe);
 
 // Returns the path of the cached root for `recipe`, building it first when missing.
