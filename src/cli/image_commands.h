@@ -1,5 +1,5 @@
 // The parts of `herd image` (image_command.cc adds the noun and the catalog verbs, then
-// calls these; image_override_command.cc adds override and render).
+// calls these).
 #pragma once
 
 #include <memory>
@@ -21,8 +21,6 @@ void add_image_capture_commands(CLI::App& noun, Context& context, std::shared_pt
 void add_image_import_command(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 // install (image_install_command.cc).
 void add_image_install_command(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
-// override set|list|show|remove, render (image_override_command.cc).
-void add_image_override_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 // update (image_update_command.cc).
 void add_image_update_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 // deploy, rollback, status (image_fleet_command.cc).

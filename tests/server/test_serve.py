@@ -288,14 +288,17 @@ class NodeAccessTest(ServerTestCase):
         self.expect(403, "GET", "/api/v1/nodes/acc-b", token=a)
         self.expect(403, "GET", "/api/v1/nodes", token=a)
 
-    def test_images_are_for_every_node(self):
+    def test_a_node_reads_the_image_assigned_to_it_only(self):
         a = self.enrolled("img-a", "02:00:00:00:ee:01")
         snap, objects = self.checkpoint("golden", {"image.conf": "golden\n"})
         self.upload(self.admin, objects)
         for n in objects:
             self.expect(404, "GET", f"/api/v1/objects/{n}", token=a)
-        self.expect(200, "PUT", "/api/v1/refs/images/golden", token=self.admin,
+        self.expect(200, "PUT", "/api/v1/refs/images/golden/revisions/1", token=self.admin,
                     body=json.dumps({"expected": None, "value": snap}))
+        for n in objects:  # an image, but not this node's
+            self.expect(404, "GET", f"/api/v1/objects/{n}", token=a)
+        self.herd("attr", "set", "image", "golden", "--node", "img-a")
         for n in objects:
             got = self.expect(200, "GET", f"/api/v1/objects/{n}", token=a)
             self.assertEqual(got.body, objects[n])
