@@ -24,7 +24,9 @@ void count(const track::Node& node, CaptureResult& r) {
 
 }  // namespace
 
-std::map<std::string, std::string> CaptureResult::metadata() const {
+std::map<std::string, std::string> tree_metadata(uint64_t entries, uint64_t bytes,
+                                                 const std::optional<store::Hash>& packages,
+                                                 const std::string& package_backend) {
   std::map<std::string, std::string> m;
   m["entries"] = std::to_string(entries);
   m["bytes"] = std::to_string(bytes);
@@ -33,6 +35,10 @@ std::map<std::string, std::string> CaptureResult::metadata() const {
     m["package_backend"] = package_backend;
   }
   return m;
+}
+
+std::map<std::string, std::string> CaptureResult::metadata() const {
+  return tree_metadata(entries, bytes, packages, package_backend);
 }
 
 Result<CaptureResult> capture_root(store::ObjectStore& store, const std::string& root, const CaptureOptions& options) {

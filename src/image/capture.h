@@ -35,6 +35,12 @@ struct CaptureOptions {
   std::function<void(const char* step)> on_step;
 };
 
+// The metadata a revision records about its tree, whoever made it (capture, import):
+// entries, bytes, and packages and package_backend when the tree has a package database.
+std::map<std::string, std::string> tree_metadata(uint64_t entries, uint64_t bytes,
+                                                 const std::optional<store::Hash>& packages,
+                                                 const std::string& package_backend);
+
 struct CaptureResult {
   store::Hash tree;
   uint64_t entries = 0, files = 0, bytes = 0;  // in the tree: entries, regular files, their bytes

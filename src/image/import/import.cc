@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "image/capture.h"
 #include "image/capture_spec.h"
 #include "image/import/archive_reader.h"
 #include "image/import/import_tree.h"
@@ -255,14 +256,7 @@ Result<track::Accounts> image_accounts(const store::ObjectStore& store, ImportTr
 }  // namespace
 
 std::map<std::string, std::string> ImportResult::metadata() const {
-  std::map<std::string, std::string> m;
-  m["entries"] = std::to_string(entries);
-  m["bytes"] = std::to_string(bytes);
-  if (packages) {
-    m["packages"] = packages->hex();
-    m["package_backend"] = package_backend;
-  }
-  return m;
+  return tree_metadata(entries, bytes, packages, package_backend);
 }
 
 Result<ImportResult> import_image(store::ObjectStore& store, const std::string& file, const ImportOptions& options) {
