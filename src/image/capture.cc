@@ -42,7 +42,7 @@ std::map<std::string, std::string> CaptureResult::metadata() const {
 }
 
 Result<CaptureResult> capture_root(store::ObjectStore& store, const std::string& root, const CaptureOptions& options) {
-  auto spec = capture_spec(options.excludes);
+  auto spec = capture_spec(options.excludes, options.default_excludes);
   if (!spec) return spec.error();
   auto root_fd = track::open_root(root);
   if (!root_fd) return root_fd.error();

@@ -25,6 +25,7 @@ namespace herd::image {
 
 struct CaptureOptions {
   std::vector<std::string> excludes;  // added to the defaults (capture_spec.h)
+  bool default_excludes = true;       // false: nothing but `excludes` is left out
   // The stat cache file for this root (stat_cache_path), "" for none; and the tree whose
   // objects the cache may vouch for (present and kept alive by a ref the caller holds).
   std::string stat_cache;

@@ -31,9 +31,10 @@ const std::vector<std::string>& default_capture_excludes() {
   return excludes;
 }
 
-Result<track::TrackSpec> capture_spec(const std::vector<std::string>& extra) {
+Result<track::TrackSpec> capture_spec(const std::vector<std::string>& extra, bool defaults) {
   std::string text;
-  for (const auto& glob : default_capture_excludes()) text += "exclude " + glob + "\n";
+  if (defaults)
+    for (const auto& glob : default_capture_excludes()) text += "exclude " + glob + "\n";
   for (const auto& glob : extra) {
     HERD_CHECK(check_path_glob(glob, "exclude"));
     text += "exclude " + glob + "\n";

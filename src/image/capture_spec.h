@@ -16,8 +16,9 @@ namespace herd::image {
 // The default exclude globs, in the tracking spec's syntax (track/spec.h).
 const std::vector<std::string>& default_capture_excludes();
 
-// A spec whose rules exclude the defaults and then `extra` (bad globs are bad_input
-// naming them). It tracks no paths: captures walk the whole root.
-Result<track::TrackSpec> capture_spec(const std::vector<std::string>& extra);
+// A spec whose rules exclude the defaults (unless `defaults` is false: override trees
+// hold exactly what their folder has) and then `extra` (bad globs are bad_input naming
+// them). It tracks no paths: captures walk the whole root.
+Result<track::TrackSpec> capture_spec(const std::vector<std::string>& extra, bool defaults = true);
 
 }  // namespace herd::image

@@ -12,6 +12,17 @@
 
 namespace herd::testing {
 
+// The network "private", 198.51.100.0/24, zone "local", gateway .1.
+inline void add_private_network(inventory::Inventory& inv) {
+  inventory::Network net;
+  net.name = "private";
+  net.address = "198.51.100.0";
+  net.prefix = 24;
+  net.zone = "local";
+  net.gateway = "198.51.100.1";
+  ASSERT_TRUE(inv.add_network(net));
+}
+
 class InventoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -22,13 +33,7 @@ class InventoryTest : public ::testing::Test {
     auto migrated = inventory::migrate(*db_);
     ASSERT_TRUE(migrated) << migrated.error().message;
     inv_ = std::make_unique<inventory::Inventory>(*db_);
-    inventory::Network net;
-    net.name = "private";
-    net.address = "198.51.100.0";
-    net.prefix = 24;
-    net.zone = "local";
-    net.gateway = "198.51.100.1";
-    ASSERT_TRUE(inv_->add_network(net));
+    add_private_network(*inv_);
     ASSERT_TRUE(inv_->add_appliance({"frontend", "", ""}));
     ASSERT_TRUE(inv_->add_appliance({"compute", "", ""}));
   }
