@@ -401,6 +401,7 @@ void add_image_command(CLI::App& app, Context& context) {
   add_image_fleet_commands(*noun, context, store);
   add_image_import_command(*noun, context, store);
   add_image_install_command(*noun, context, store);
+  add_image_override_commands(*noun, context, store);
 }
 
 }  // namespace herd::cli

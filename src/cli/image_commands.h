@@ -23,6 +23,8 @@ void add_image_import_command(CLI::App& noun, Context& context, std::shared_ptr<
 void add_image_install_command(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 // update (image_update_command.cc).
 void add_image_update_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
+// override set|list|show|remove, render (image_override_command.cc).
+void add_image_override_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 // deploy, rollback, status (image_fleet_command.cc).
 void add_image_fleet_commands(CLI::App& noun, Context& context, std::shared_ptr<std::string> store);
 

@@ -13,6 +13,8 @@
 #include "cli/image_common.h"
 #include "cli/output.h"
 #include "image/image_status.h"
+#include "image/overrides/node_overrides.h"
+#include "image/overrides/override_refs.h"
 #include "nodeset/node_set.h"
 #include "run/engine.h"
 #include "run/shell_quote.h"
@@ -256,6 +258,17 @@ void run_status(Context& context, const std::string& store_root, const FleetFlag
   for (const auto& p : problems) notice("warning: {}", p);
   std::optional<ImageStore> s;
   if (std::filesystem::exists(store_root + "/format")) s = open_image_store(store_root);
+  // With overrides, a node is up to date only once it runs its effective tree.
+  store::Refs refs(store_root);
+  std::unique_ptr<image::NodeData> data;
+  if (s && !unwrap(image::list_overrides(*s->store, refs)).empty()) data = unwrap(image::NodeData::load(context.inventory()));
+  auto overrides_pending = [&](const std::string& node, const image::Revision& r, const store::Hash& deployed) {
+    if (!data) return false;
+    auto scopes = data->scopes(node);
+    if (!scopes) return false;
+    auto effective = image::node_overrides(*s->store, refs, *scopes, [&] { return data->of(node); }, r.snapshot.tree);
+    return effective && effective->tree != deployed;
+  };
 
   // One line per (runs, state) with its folded node set.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
@@ -263,9 +276,11 @@ void run_status(Context& context, const std::string& store_root, const FleetFlag
   for (const auto& node : nodes) {
     const auto& ref = assigned.at(node);
     std::string wanted;
+    std::optional<image::Revision> revision;
     if (!ref.image.empty() && s) {
       auto r = s->catalog->resolve(ref);
       wanted = r ? r->text() : ref.text() + " (unknown)";
+      if (r) revision = std::move(*r);
     } else if (!ref.image.empty()) {
       wanted = ref.text();
     }
@@ -281,6 +296,7 @@ void run_status(Context& context, const std::string& store_root, const FleetFlag
       std::vector<std::string> notes;
       if (!rep.error.empty()) notes.push_back("last update failed");
       if (!wanted.empty() && runs != wanted) notes.push_back("pending " + wanted);
+      else if (revision && overrides_pending(node, *revision, rep.deployed.tree)) notes.push_back("overrides pending");
       if (rep.reboot_needed) notes.push_back("reboot needed");
       if (rep.repaired > 0) notes.push_back(fmt::format("drift repaired ({} files)", rep.repaired));
       state = notes.empty() ? "up to date" : join(notes, ", ");

@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "image/disk/disk_install.h"
 #include "image/disk/layout.h"
+#include "image/overrides/node_overrides.h"
 #include "util/text.h"
 
 namespace herd::cli {
@@ -23,10 +24,16 @@ struct InstallCommand {
   bool keep_data = false;
 };
 
-// The tree a node gets: the image's tree with the node's overrides merged. Overrides are
-// not a library yet; when they are, render them here (as `herd image render` will) and
-// return the effective tree. Until then every node gets the image tree itself.
-store::Hash effective_tree_for(const image::Revision& r, const std::string& /*node*/) { return r.snapshot.tree; }
+// The tree a node gets: the image's tree with the node's overrides merged (as the server
+// gives it in a node's plan and `herd image render` shows it).
+store::Hash effective_tree_for(Context& context, ImageStore& s, const std::string& store_root,
+                               const image::Revision& r, const std::string& node) {
+  if (node.empty()) return r.snapshot.tree;
+  store::Refs refs(store_root);
+  auto effective = unwrap(image::node_overrides(*s.store, refs, context.inventory(), node, r.snapshot.tree));
+  unwrap(s.store->sync());
+  return effective.tree;
+}
 
 image::disk::Attributes node_attributes(Context& context, const std::string& node) {
   image::disk::Attributes out;
@@ -48,7 +55,7 @@ void run_install(Context& context, const std::string& store_root, const InstallC
   if (!o.node.empty()) (void)unwrap(context.inventory().node(o.node));
   options.attributes = node_attributes(context, o.node);
   options.keep_data = o.keep_data;
-  options.effective_tree = effective_tree_for(r, o.node);
+  options.effective_tree = effective_tree_for(context, s, store_root, r, o.node);
   if (::geteuid() != 0) fail(failure("herd image install needs root (partitions, loop devices, mounts)"));
 
   // Progress on a terminal only: one line a step, the deploy's counts on a progress line.

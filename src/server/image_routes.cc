@@ -6,8 +6,12 @@
 #include "image/image_plan.h"
 #include "image/image_report.h"
 #include "image/image_status.h"
+#include "image/overrides/override_refs.h"
+#include "inventory/change_stamp.h"
 #include "server/router.h"
+#include "store/snapshot.h"
 #include "util/atomic_file.h"
+#include "util/text.h"
 #include "util/time_text.h"
 
 namespace herd::server {
@@ -19,6 +23,71 @@ Result<NodeImage> Router::assigned_image(const std::string& node) {
   if (auto it = attributes->find("image"); it != attributes->end()) out.image = it->second.value;
   if (auto it = attributes->find("image.revision"); it != attributes->end()) out.revision = it->second.value;
   return out;
+}
+
+// Rendering a node's overrides reads the whole inventory (its data), so it is done again
+// only when the inventory, the image tree or one of the node's layers changed.
+Result<image::NodeOverrides> Router::cached_overrides(const std::string& node, const store::Hash& image_tree) {
+  std::lock_guard lock(state_.inventory_mutex);
+  std::string stamp = inventory::change_stamp(state_.inventory->database());
+  auto it = overrides_cache_.find(node);
+  if (!stamp.empty() && it != overrides_cache_.end() && it->second.stamp == stamp && it->second.image_tree == image_tree) {
+    auto layers = image::existing_layers(store_, refs_, it->second.scopes);
+    if (!layers) return layers.error();
+    const auto& had = it->second.result.layers;
+    bool same = layers->size() == had.size() &&
+                std::equal(layers->begin(), layers->end(), had.begin(),
+                           [](const auto& a, const auto& b) { return a.scope == b.scope && a.tree == b.tree; });
+    if (same) return it->second.result;
+  }
+  auto scopes = image::node_scopes(*state_.inventory, node);
+  if (!scopes) return scopes.error();
+  auto data = [&]() -> Result<nlohmann::json> {
+    auto loaded = image::NodeData::load(*state_.inventory);
+    if (!loaded) return loaded.error();
+    return (*loaded)->of(node);
+  };
+  auto effective = image::node_overrides(store_, refs_, *scopes, data, image_tree);
+  if (!effective) return effective.error();
+  if (!stamp.empty()) overrides_cache_[node] = CachedOverrides{stamp, image_tree, std::move(*scopes), *effective};
+  return effective;
+}
+
+// rendered/NODE names a snapshot of the node's effective tree (kind=rendered), written
+// only when that tree changes.
+Result<image::NodeOverrides> Router::effective_tree(const std::string& node, const store::Hash& image_tree) {
+  auto effective = cached_overrides(node, image_tree);
+  if (!effective) return effective.error();
+  const std::string ref = "rendered/" + node;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto current = refs_.read(ref);
+    if (!current) return current.error();
+    if (effective->layers.empty()) {
+      if (!*current) return effective;
+      auto removed = refs_.remove(ref, **current);
+      if (removed) return effective;
+      if (!starts_with(removed.error().message, "ref conflict:")) return removed.error();
+      continue;
+    }
+    if (*current) {
+      auto bytes = store_.get(**current, store::ObjectType::snapshot);
+      if (!bytes) return bytes.error();
+      auto old = store::decode_snapshot(*bytes, ref);
+      if (old && old->tree == effective->tree) return effective;
+    }
+    store::Snapshot s;
+    s.tree = effective->tree;
+    s.time_ns = now_ns();
+    s.author = "herd serve";
+    s.metadata = {{"kind", "rendered"}, {"node", node}, {"image_tree", image_tree.hex()}};
+    auto id = store_.put(store::ObjectType::snapshot, store::encode_snapshot(s));
+    if (!id) return id.error();
+    HERD_CHECK(store_.sync());
+    auto swapped = refs_.compare_and_swap(ref, *current, *id);
+    if (swapped) return effective;
+    if (!starts_with(swapped.error().message, "ref conflict:")) return swapped.error();
+  }
+  return failure("{}: other writers keep moving it", ref);
 }
 
 // The node a request is about: the caller's own, or ?node=N for the admin.
@@ -44,7 +113,10 @@ Response Router::image_plan(const Caller& caller, const Request& request) {
   if (!revision)
     return error_response(status_for(revision.error(), 404), fmt::format("node {}: {}", *node, revision.error().message));
   auto settings = revision->settings();
-  const store::Hash& tree = revision->snapshot.tree;  // the effective tree: no overrides apply yet
+  auto effective = effective_tree(*node, revision->snapshot.tree);
+  if (!effective)
+    return error_response(status_for(effective.error(), 500), fmt::format("node {}: {}", *node, effective.error().message));
+  const store::Hash& tree = effective->tree;
   std::string etag = image::image_plan_etag(revision->id, tree);
   Response r;
   r.headers = {{"ETag", etag}, {"Cache-Control", "private, no-cache"}};
@@ -60,7 +132,7 @@ Response Router::image_plan(const Caller& caller, const Request& request) {
                           {"tree", tree.hex()},
                           {"preserve", settings.preserve},
                           {"exclude", settings.exclude},
-                          {"overrides", nlohmann::json::array()},
+                          {"overrides", effective->paths},
                           {"cmdline", settings.cmdline}});
   r.headers = {{"ETag", etag}, {"Cache-Control", "private, no-cache"}};
   return r;

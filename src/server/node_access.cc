@@ -44,14 +44,19 @@ Result<ReadableView> NodeAccess::view(const store::ObjectStore& store, const sto
   std::vector<std::pair<std::string, Hash>> none;
   auto roots = image.empty() ? Result<std::vector<std::pair<std::string, Hash>>>(none) : refs.list("images/" + image + "/");
   if (!roots) return roots.error();
+  for (const auto& [name, value] : *roots) {
+    auto c = closure(store, name, value);
+    if (!c) return c.error();
+    v.closures_.push_back(std::move(*c));
+  }
+  const auto image_closures = v.closures_;
   for (const char* kind : {"checkpoints/", "captures/", "rendered/"}) {
     std::string own = kind + node;
     auto mine = refs.read(own);
     if (!mine) return mine.error();
-    if (*mine) roots->emplace_back(own, **mine);
-  }
-  for (const auto& [name, value] : *roots) {
-    auto c = closure(store, name, value);
+    if (!*mine) continue;
+    bool rendered = std::string_view(kind) == "rendered/";
+    auto c = closure(store, own, **mine, rendered ? image_closures : std::vector<std::shared_ptr<const HashSet>>{});
     if (!c) return c.error();
     v.closures_.push_back(std::move(*c));
   }
@@ -71,7 +76,8 @@ bool NodeAccess::uploaded(const std::string& node, const Hash& hash) const {
 }
 
 Result<std::shared_ptr<const HashSet>> NodeAccess::closure(const store::ObjectStore& store, const std::string& ref,
-                                                           const Hash& value) {
+                                                           const Hash& value,
+                                                           const std::vector<std::shared_ptr<const HashSet>>& covered) {
   std::optional<Closure> old;
   {
     std::lock_guard lock(mutex_);
@@ -87,6 +93,8 @@ Result<std::shared_ptr<const HashSet>> NodeAccess::closure(const store::ObjectSt
   HashSet missing;
   auto lookup = [&](const Hash& h) -> ObjectInfo {
     if (known && known->count(h)) return stop();
+    for (const auto& c : covered)
+      if (c->count(h)) return stop();
     if (!store.has(h)) {
       missing.insert(h);
       return stop();

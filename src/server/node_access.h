@@ -4,7 +4,7 @@
 // this server runs. Shared by every worker thread.
 //
 // Reachable sets ("closures") are cached per ref and recomputed when the ref's value
-// changes; a recomputation walks only what is new when the old closure was complete (no
+// changes; rendered/N's leaves out what the image's closures hold; a recomputation walks only what is new when the old closure was complete (no
 // object was missing), since everything an object reaches is fixed by its hash.
 // Invariant: a closure holds only objects that were present when it was computed, so
 // membership means "present and readable" (the store never deletes while serving, except
@@ -61,8 +61,12 @@ class NodeAccess {
     bool complete = true;  // no reached object was missing
     std::shared_ptr<const HashSet> objects;
   };
+  // The closure of `ref`, leaving out (and not walking beneath) objects in `covered`:
+  // a node's effective tree shares every subtree but the overridden paths with its
+  // image, whose closures are `covered`, so its own closure stays small.
   Result<std::shared_ptr<const HashSet>> closure(const store::ObjectStore& store, const std::string& ref,
-                                                 const store::Hash& value);
+                                                 const store::Hash& value,
+                                                 const std::vector<std::shared_ptr<const HashSet>>& covered = {});
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Closure> closures_;   // by ref name

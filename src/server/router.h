@@ -8,7 +8,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
+#include "image/overrides/node_overrides.h"
 #include "server/auth.h"
 #include "server/http_types.h"
 #include "server/requests.h"
@@ -63,6 +66,10 @@ class Router {
   Response image_plan(const Caller& caller, const Request& request);
   Response put_image_state(const Caller& caller, const Request& request);
   Result<NodeImage> assigned_image(const std::string& node);
+  // The node's effective tree for `image_tree`, with rendered/NODE set to it (removed
+  // when no override applies) so the node may read what its overrides added.
+  Result<image::NodeOverrides> effective_tree(const std::string& node, const store::Hash& image_tree);
+  Result<image::NodeOverrides> cached_overrides(const std::string& node, const store::Hash& image_tree);
   // inventory_routes.cc
   Response list_nodes(const Caller& caller, const Request& request);
   Response show_node(const Caller& caller, const std::string& name);
@@ -74,6 +81,15 @@ class Router {
   ServerState& state_;
   store::ObjectStore store_;
   store::Refs refs_;
+  // A node's effective tree as last computed, valid while the inventory's change stamp,
+  // the image tree and the trees of the node's layers are the same.
+  struct CachedOverrides {
+    std::string stamp;
+    store::Hash image_tree;
+    std::vector<image::OverrideScope> scopes;
+    image::NodeOverrides result;
+  };
+  std::unordered_map<std::string, CachedOverrides> overrides_cache_;
 };
 
 // The HTTP status for a failed Result: bad_input -> `bad`, failed -> 500.

@@ -1,7 +1,8 @@
 """Golden images through the real `herd serve`: a node runs the image assigned to it
 (`herd image update`), a no-change update is one request, an update moves only what
 changed by batch GETs, a node cannot read an image not assigned to it (404), the outcome
-reaches `herd image status`, and --revision goes back."""
+reaches `herd image status`, --revision goes back, and overrides (templates of the
+node's data) reach the node through its plan, over preserved paths, readable by it alone."""
 import json
 import os
 import subprocess
@@ -121,6 +122,84 @@ class ImageServerTest(ServerTestCase):
         self.assertTrue(os.path.exists(b.root + "/usr/share/doc/f3"))
         self.assertFalse(os.path.exists(b.root + "/opt/new"))
         self.assert_server_store_whole()
+
+    def get_status(self, node, what):
+        with open(os.path.join(node.agent, "agent.json")) as f:
+            token = json.load(f)["token"]
+        r = subprocess.run(["ip", "netns", "exec", self.ns, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                            "--cacert", os.path.join(node.agent, "ca.crt"), "-H", f"Authorization: Bearer {token}",
+                            f"{self.url}/api/v1/objects/batch/{what}"], capture_output=True, text=True)
+        return r.stdout
+
+    def test_overrides_reach_a_node_through_its_plan(self):
+        d, e = Node(self, "img-d"), Node(self, "img-e")
+        d.enroll()
+        e.enroll()
+        for n in (d, e):
+            self.assign(n.name, "base")
+        site = os.path.join(self.dir, "override-site")
+        write(site, "/etc/motd", "the site's motd\n")
+        mine = os.path.join(self.dir, "override-d")
+        write(mine, "/etc/hostname.mustache", "{{node.name}}.{{node.attr.site_suffix}}\n")
+        r = self.admin("image", "override", "set", "--global", site, "-m", "site", "--json")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.admin("image", "override", "set", "--node", d.name, mine)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.admin("attr", "set", "site.suffix", "one", "--node", d.name)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+        r = self.admin("image", "render", "base", d.name, "/etc/hostname")
+        self.assertEqual((r.returncode, r.stdout), (0, f"{d.name}.one\n"), r.stderr)
+        rendered = json.loads(self.admin("image", "render", "base", d.name, "--json").stdout)
+        self.assertEqual(rendered["overrides"], ["/etc/hostname", "/etc/motd"])
+        self.assertEqual({f["path"]: f["scope"] for f in rendered["files"]},
+                         {"/etc/hostname": f"node {d.name}", "/etc/motd": "global"})
+
+        r = self.admin("image", "status", d.name, "--json")
+        self.assertIn(json.loads(r.stdout)["nodes"][0]["state"], ("never updated", "overrides pending"), r.stdout)
+        self.update(d)
+        self.update(e)
+        r = self.admin("image", "status", d.name, "--json")
+        self.assertEqual(json.loads(r.stdout)["nodes"][0]["state"], "up to date", r.stdout)
+        self.assertEqual(read(d.root + "/etc/hostname"), f"{d.name}.one\n", "an override goes over a preserved path")
+        self.assertEqual(read(e.root + "/etc/hostname"), "img-e\n", "the node's own where no override says")
+        for n in (d, e):
+            self.assertEqual(read(n.root + "/etc/motd"), "the site's motd\n")
+
+        # What d's override rendered is d's alone.
+        hostname = next(f for f in rendered["files"] if f["path"] == "/etc/hostname")["content"]
+        self.assertEqual(self.get_status(d, hostname), "200")
+        self.assertEqual(self.get_status(e, hostname), "404")
+
+        # The node's data changed: so does its file, at the next update.
+        self.admin("attr", "set", "site.suffix", "two", "--node", d.name)
+        r = self.admin("image", "status", d.name, "--json")
+        self.assertEqual(json.loads(r.stdout)["nodes"][0]["state"], "overrides pending", r.stdout)
+        out = self.update(d)
+        self.assertTrue(out["changed"])
+        self.assertEqual(read(d.root + "/etc/hostname"), f"{d.name}.two\n")
+        self.assertFalse(self.update(d)["changed"], "nothing changed since: a no-change update")
+
+        # A template that does not parse is refused, and the override in place stays.
+        broken = os.path.join(self.dir, "override-broken")
+        write(broken, "/etc/motd.mustache", "{{#node}}never closed\n")
+        r = self.admin("image", "override", "set", "--global", broken)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("motd.mustache", r.stderr)
+        shown = json.loads(self.admin("image", "override", "show", "--global", "--json").stdout)
+        self.assertEqual([f["path"] for f in shown["files"]], ["/etc", "/etc/motd"])
+
+        # Removed: the image's file comes back; the preserved path keeps what it has.
+        r = self.admin("image", "override", "remove", "--global")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.update(d)
+        image_motd = self.admin("image", "render", "base", d.name, "/etc/motd").stdout
+        self.assertIn("revision", image_motd)
+        self.assertEqual(read(d.root + "/etc/motd"), image_motd)
+        self.assertEqual(read(d.root + "/etc/hostname"), f"{d.name}.two\n")
+        listed = json.loads(self.admin("image", "override", "list", "--json").stdout)
+        self.assertEqual([o["scope"] for o in listed], [f"node {d.name}"])
+        self.admin("image", "override", "remove", "--node", d.name)
 
     def test_a_node_without_an_image_is_told_how_to_assign_one(self):
         c = Node(self, "img-c")

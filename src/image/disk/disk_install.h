@@ -50,8 +50,8 @@ struct InstallOptions {
   Attributes attributes;             // the node's, for ${attr.NAME} sizes
   bool keep_data = false;
   // The tree to deploy: the image's tree with the node's overrides merged (the effective
-  // tree). There is no overrides library yet, so callers pass the image tree itself;
-  // a default-constructed hash means the same.
+  // tree, image/overrides/node_overrides.h); a default-constructed hash means the image's
+  // own tree.
   store::Hash effective_tree;
   std::function<void(const std::string&)> progress;                 // one line a step
   std::function<void(const image::DeployProgress&)> deploy_progress;

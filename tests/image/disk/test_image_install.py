@@ -248,6 +248,12 @@ class ImageInstallTest(unittest.TestCase):
         self.ok("node", "add", "compute-0-1,compute-7-3", "--appliance", "compute")
         self.ok("attr", "set", "home_size", "320MiB", "--node", "compute-7-3")
         self.capture("img", self.small_root())
+        # The node's overrides are installed with the image (a template of its data).
+        site = os.path.join(self.dir, "site")
+        os.makedirs(os.path.join(site, "etc"))
+        with open(os.path.join(site, "etc/motd.mustache"), "w") as f:
+            f.write("{{node.name}} in rack {{node.rack}}\n")
+        self.ok("image", "override", "set", "--appliance", "compute", site, "--store", self.store)
         sizes = {}
         for node in ("compute-0-1", "compute-7-3"):
             disk = self.disk(name=node + ".img")
@@ -257,6 +263,8 @@ class ImageInstallTest(unittest.TestCase):
             with Attached(disk, parts[2]["start"], parts[2]["size"]) as dev, Mounted(dev, "ext4") as root:
                 with open(os.path.join(root, "etc/hostname")) as f:
                     self.assertEqual(f.read(), node + "\n")
+                with open(os.path.join(root, "etc/motd")) as f:
+                    self.assertEqual(f.read(), f"{node} in rack {node.split('-')[1]}\n")
         self.assertEqual(sizes["compute-0-1"][0], 400)  # the default
         self.assertEqual(sizes["compute-7-3"][0], 320)  # /home shrank ...
         self.assertEqual(sizes["compute-7-3"][1], sizes["compute-0-1"][1] + 80)  # ... and /scr grew
