@@ -1,7 +1,7 @@
 """Golden images on a lab, as an administrator runs them: capture from a golden client
 over ssh (capabilities, ACLs and xattrs survive), a staged rollout whose failing canary
 check stops it, `herd image status`, a change made with `herd image exec`, a deploy to
-every node and a rollback of one."""
+every node, a rollback of one, and an appliance override rendered per node."""
 import json
 import os
 import sys
@@ -83,6 +83,21 @@ class ImageLabTest(LabTestCase):
         state = self.status()
         self.assertEqual(state["compute-0-1"], ("base:1", "up to date"))
         self.assertEqual(state["compute-0-0"], ("base:2", "up to date"))
+
+        # An appliance override (a template of each node's data) reaches every node by deploy.
+        site = os.path.join(lab.dir, "site")
+        os.makedirs(os.path.join(site, "etc"))
+        with open(os.path.join(site, "etc", "issue.net.mustache"), "w") as f:
+            f.write("{{node.name}} at {{node.ip}}\n")
+        lab.ok("image", "override", "set", "--appliance", "compute", site, "--store", lab.store)
+        self.assertEqual(set(s for _, s in self.status().values()), {"overrides pending"})
+        r = self.frontend("image", "deploy", "compute-0-[0-2]", "--json")
+        self.assertEqual(r.code, 0, r)
+        for n in lab.node_names():
+            interfaces = lab.herd("node", "show", n, "--json").json()["interfaces"]
+            ip = next(i["ip"] for i in sorted(interfaces, key=lambda i: i["device"]) if i["ip"])
+            self.assertEqual(lab.exec(n, "cat", "/etc/issue.net").out, f"{n} at {ip}\n")
+        self.assertEqual(set(s for _, s in self.status().values()), {"up to date"})
 
         # A no-change deploy changes nothing anywhere.
         r = self.frontend("image", "deploy", "compute-0-[0-2]", "--json")
