@@ -9,6 +9,7 @@
 #include "cli/version.h"
 #include "server/http_server.h"
 #include "server/pki.h"
+#include "server/rekey.h"
 #include "server/state.h"
 #include "store/object_store.h"
 
@@ -28,6 +29,7 @@ void run_serve(Context& context, ServeOptions& o) {
   c.db_path = context.db_path;
   c.version = kVersion;
   if (!context.database_exists()) fail(bad_input("{}: no inventory here (run herd init, or give --db)", context.db_path));
+  unwrap(server::check_no_pending_rekey(context.inventory(), context.db_path));
   unwrap(server::check_pki(c.pki_dir));
   if (o.reissue) {
     unwrap(server::reissue_server_certificate(c.pki_dir, unwrap(server::frontend_identity(context.inventory()))));

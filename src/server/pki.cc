@@ -16,6 +16,7 @@
 
 #include "server/tokens.h"
 #include "util/atomic_file.h"
+#include "util/ipv4.h"
 
 namespace herd::server {
 namespace {
@@ -186,6 +187,16 @@ Result<ServerIdentity> frontend_identity(inventory::Inventory& inventory) {
           if (n.name == i.network && !n.zone.empty()) add_dns(i.host_name() + "." + n.zone);
       }
     }
+  }
+  // A re-keyed clone's public address (server/rekey.h): how nodes outside reach it.
+  auto public_address = inventory.setting("public_address");
+  if (!public_address) return public_address.error();
+  if (public_address->has_value() && !(*public_address)->empty()) {
+    const std::string& a = **public_address;
+    if (parse_ipv4(a))
+      add_ip(a);
+    else
+      add_dns(a);
   }
   add_dns("localhost");
   add_ip("127.0.0.1");

@@ -36,7 +36,8 @@ std::string pki_dir_beside(const std::string& db_path);
 std::string default_pki_dir(const std::string& db_path);
 
 // The identity the inventory gives the frontend: cluster name, frontend name, its FQDN
-// in the cluster domain and each network zone it has an address on, its addresses, plus
+// in the cluster domain and each network zone it has an address on, its addresses, its
+// public address (setting `public_address`, set by a re-key: server/rekey.h), plus
 // localhost and 127.0.0.1.
 Result<ServerIdentity> frontend_identity(inventory::Inventory& inventory);
 
