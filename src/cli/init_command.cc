@@ -1,8 +1,10 @@
-// herd init: a new cluster with its frontend node, its private network and the base appliances.
+// herd init: a new cluster with its frontend node, its private network and the base appliances;
+// or, with --from-image, the re-key of a frontend that an installed image carries.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/init_from_image.h"
 #include "cli/output.h"
 #include "inventory/new_cluster.h"
 #include "server/pki.h"
@@ -39,16 +41,40 @@ void run_init(Context& context, const inventory::NewCluster& spec, std::string p
 void add_init_command(CLI::App& app, Context& context) {
   auto options = std::make_shared<inventory::NewCluster>();
   auto pki = std::make_shared<std::string>();
+  auto clone = std::make_shared<FromImageOptions>();
+  auto from_image = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("init", "Create a cluster: inventory, frontend node, private network, appliances");
-  cmd->add_option("--name", options->cluster, "Cluster name")->capture_default_str();
-  cmd->add_option("--frontend", options->frontend, "Frontend node name")->capture_default_str();
-  cmd->add_option("--network", options->network, "Private network name")->capture_default_str();
-  cmd->add_option("--subnet", options->subnet, "Private network address/prefix")->capture_default_str();
-  cmd->add_option("--frontend-ip", options->frontend_ip, "Frontend address (default: first host of the subnet)");
-  cmd->add_option("--frontend-mac", options->mac, "Frontend MAC on the private network");
-  cmd->add_option("--domain", options->domain, "DNS domain of the private network")->capture_default_str();
-  cmd->add_option("--pki", *pki, "PKI folder for herd serve (default: $HERD_PKI, else pki beside the database)");
-  cmd->callback([&context, options, pki] { run_init(context, *options, *pki); });
+  cmd->footer(
+      "With --from-image: re-key the frontend an installed image carries (its inventory at ROOT/var/lib/herd/herd.db, "
+      "PKI at ROOT/var/lib/herd/pki): cluster renamed --name, frontend node renamed --frontend (default: the --name), "
+      "--public-address recorded; a new CA, server certificate and admin token; every join token and node credential "
+      "of the old cluster revoked. Networks, nodes, attributes and images are kept.");
+  auto* name = cmd->add_option("--name", options->cluster, "Cluster name")->capture_default_str();
+  auto* frontend = cmd->add_option("--frontend", options->frontend, "Frontend node name")->capture_default_str();
+  auto* network = cmd->add_option("--network", options->network, "Private network name")->capture_default_str();
+  auto* subnet = cmd->add_option("--subnet", options->subnet, "Private network address/prefix")->capture_default_str();
+  auto* ip = cmd->add_option("--frontend-ip", options->frontend_ip, "Frontend address (default: first host of the subnet)");
+  auto* mac = cmd->add_option("--frontend-mac", options->mac, "Frontend MAC on the private network");
+  auto* domain = cmd->add_option("--domain", options->domain, "DNS domain of the private network")->capture_default_str();
+  auto* pki_option =
+      cmd->add_option("--pki", *pki, "PKI folder for herd serve (default: $HERD_PKI, else pki beside the database)");
+  auto* from = cmd->add_flag("--from-image", *from_image,
+                             "Re-key a cloned frontend (an installed image of one) instead of making a cluster");
+  auto* address = cmd->add_option("--public-address", clone->public_address,
+                                  "With --from-image: the address (IPv4 or DNS name) nodes reach the clone at");
+  auto* root = cmd->add_option("--root", clone->root, "With --from-image: the clone's root folder (default: --db and --pki)");
+  for (auto* option : {network, subnet, ip, mac, domain}) option->excludes(from);
+  address->needs(from);
+  root->needs(from)->excludes(pki_option);
+  cmd->callback([&context, options, pki, clone, from_image, name, frontend] {
+    if (!*from_image) return run_init(context, *options, *pki);
+    if (name->count() == 0) fail(bad_input("--from-image needs --name: the clone's cluster name"));
+    if (clone->public_address.empty()) fail(bad_input("--from-image needs --public-address: where nodes reach the clone"));
+    clone->cluster = options->cluster;
+    clone->frontend = frontend->count() ? options->frontend : options->cluster;
+    clone->pki = *pki;
+    run_init_from_image(context, *clone);
+  });
 }
 
 }  // namespace herd::cli

@@ -29,9 +29,12 @@ struct CreateOptions {
   std::string pki;
 };
 
-// The server URL a node should use: the frontend's first address, port 8443.
+// The server URL a node should use: the frontend's public address (a re-keyed clone's),
+// else its first address, port 8443.
 std::string default_server_url(Context& context) {
   auto& inv = context.inventory();
+  if (auto public_address = unwrap(inv.setting("public_address")); public_address && !public_address->empty())
+    return fmt::format("https://{}:8443", *public_address);
   auto frontend = unwrap(inv.setting("frontend"));
   if (frontend) {
     auto node = inv.node(*frontend);
