@@ -216,15 +216,17 @@ TEST_F(Gc, ConcurrentWriterKeepsItsObjects) {
   for (int i = 0; i < 200; ++i) hashes.push_back(must(store.put(ObjectType::blob, "object " + std::to_string(i))));
   ASSERT_TRUE(store.sync());
   age_all_objects(2 * kHour);
-  std::atomic<bool> stop = false;
+  std::atomic<bool> stop = false, relied = false;
   std::thread writer([&] {
     ObjectStore w = must(ObjectStore::open(root));
     for (int round = 0; !stop; ++round) {
       for (const Hash& h : hashes) EXPECT_TRUE(w.has(h));
+      relied = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // gc starts only once the writer has relied on every object (however slow the machine).
+  while (!relied) std::this_thread::yield();
   for (int i = 0; i < 5; ++i) EXPECT_EQ(run().removed, 0u);
   stop = true;
   writer.join();
