@@ -18,8 +18,20 @@ std::string encode_image_report(const ImageReport& r) {
   return j.dump(2) + "\n";
 }
 
+// Deeper than any report is: refused at parse time, since dumping or comparing a value
+// recurses once a level (a node could send 500,000 levels within the 1 MiB body limit).
+constexpr int kMaxReportDepth = 32;
+
 Result<ImageReport> decode_image_report(std::string_view text, const std::string& what) {
-  json j = json::parse(text, nullptr, false);
+  bool too_deep = false;
+  json j = json::parse(
+      text,
+      [&](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxReportDepth) too_deep = true;
+        return !too_deep;
+      },
+      false);
+  if (too_deep) return bad_input("{}: nested more than {} levels deep", what, kMaxReportDepth);
   if (j.is_discarded() || !j.is_object()) return bad_input("{}: not a JSON object", what);
   ImageReport r;
   auto text_field = [&](const char* key, std::string& out) -> Status {
