@@ -90,17 +90,26 @@ Result<image::NodeOverrides> Router::effective_tree(const std::string& node, con
   return failure("{}: other writers keep moving it", ref);
 }
 
-// The node a request is about: the caller's own, or ?node=N for the admin.
-static Result<std::string> subject_node(const Caller& caller, const Request& request) {
-  if (!caller.admin()) return caller.node;
+// The node a request is about: the caller's own, or ?node=N for the admin. A node naming
+// another node is refused (403), not quietly answered for itself.
+static Result<std::string> subject_node(const Caller& caller, const Request& request, int& status) {
   std::string node = query_value(request.query, "node");
+  status = 400;
+  if (!caller.admin()) {
+    if (!node.empty() && node != caller.node) {
+      status = 403;
+      return bad_input("node {} may not act for node {}", caller.node, node);
+    }
+    return caller.node;
+  }
   if (node.empty()) return bad_input("the admin must say which node: ?node=NAME");
   return node;
 }
 
 Response Router::image_plan(const Caller& caller, const Request& request) {
-  auto node = subject_node(caller, request);
-  if (!node) return error_response(400, node.error().message);
+  int refused = 400;
+  auto node = subject_node(caller, request, refused);
+  if (!node) return error_response(refused, node.error().message);
   auto assigned = assigned_image(*node);
   if (!assigned) return error_response(status_for(assigned.error(), 404), assigned.error().message);
   if (assigned->image.empty())
@@ -139,8 +148,9 @@ Response Router::image_plan(const Caller& caller, const Request& request) {
 }
 
 Response Router::put_image_state(const Caller& caller, const Request& request) {
-  auto node = subject_node(caller, request);
-  if (!node) return error_response(400, node.error().message);
+  int refused = 400;
+  auto node = subject_node(caller, request, refused);
+  if (!node) return error_response(refused, node.error().message);
   auto report = image::decode_image_report(request.body, "the report");
   if (!report) return error_response(400, report.error().message);
   report->node = *node;
