@@ -10,6 +10,15 @@ namespace {
 
 Response not_found(std::string_view hex) { return error_response(404, fmt::format("no object {}", hex)); }
 
+// The headers of an immutable object reply (200 and 304). "X-Accel-Expires: @1" (expired
+// since 1970) lets an nginx cache in front keep the reply but never use it without asking
+// again: it revalidates each use with If-None-Match, and this server answers 304 only to a
+// caller that may still read every object (docs/server.md, "Behind a cache"). Without it a
+// cached reply would outlive the caller's right to it (a revoked credential, another image).
+std::vector<std::pair<std::string, std::string>> immutable_headers(const std::string& etag) {
+  return {{"ETag", etag}, {"Cache-Control", "private, max-age=31536000, immutable"}, {"X-Accel-Expires", "@1"}};
+}
+
 // Whether an If-None-Match header lists `etag` (or is "*").
 bool etag_matches(std::string_view header, std::string_view etag) {
   if (header.find('*') != std::string_view::npos) return true;
@@ -28,7 +37,7 @@ Response Router::get_object(const Caller& caller, const Request& request, std::s
   std::string etag = fmt::format("\"{}\"", hash->hex());
   Response r;
   r.content_type = "application/octet-stream";
-  r.headers = {{"ETag", etag}, {"Cache-Control", "private, max-age=31536000, immutable"}};
+  r.headers = immutable_headers(etag);
   if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
     r.status = 304;
     return r;
@@ -74,7 +83,7 @@ Response Router::get_object_batch(const Caller& caller, const Request& request, 
   std::string etag = fmt::format("\"{}\"", store::object_hash(store::ObjectType::blob, list).hex());
   Response r;
   r.content_type = "application/octet-stream";
-  r.headers = {{"ETag", etag}, {"Cache-Control", "private, max-age=31536000, immutable"}};
+  r.headers = immutable_headers(etag);
   if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
     r.status = 304;
     return r;

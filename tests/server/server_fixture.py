@@ -57,6 +57,16 @@ def record(name: str, file: bytes) -> bytes:
     return bytes.fromhex(name) + len(file).to_bytes(8, "little") + file
 
 
+def decode_batch(body: bytes):
+    """The (name, file) records of an object batch, in order."""
+    out, at = [], 0
+    while at < len(body):
+        name, size = body[at:at + 32].hex(), int.from_bytes(body[at + 32:at + 40], "little")
+        out.append((name, body[at + 40:at + 40 + size]))
+        at += 40 + size
+    return out
+
+
 class Reply:
     def __init__(self, status, body, headers, curl_code, err):
         self.status = status

@@ -1,6 +1,10 @@
 """An HTTP cache in front of herd serve: nginx (the real one), configured as
-docs/server.md "Behind a cache" says, serves a second GET of an object from its cache,
-keyed by the credential, so one node's cached objects are never served to another."""
+docs/server.md "Behind a cache" says, serves a second GET of an object or of a batch from
+its cache, keyed by the credential, so one node's cached objects are never served to
+another; and every use of a cached reply is authorized again by herd serve (a 304 without
+a body), so a node that may no longer read an object (another image assigned, its
+credential revoked) does not get it from the cache either."""
+import json
 import os
 import re
 import shutil
@@ -8,7 +12,7 @@ import subprocess
 import tempfile
 import time
 
-from server_fixture import ADDRESS, HOST, PORT, ServerTestCase, object_file
+from server_fixture import ADDRESS, HOST, PORT, ServerTestCase, decode_batch, object_file
 
 CACHE_PORT = 8080
 
@@ -43,8 +47,8 @@ http {{
       proxy_cache herd_objects;
       proxy_cache_key "$http_authorization $uri";
       proxy_cache_methods GET;
+      proxy_cache_revalidate on;
       proxy_ignore_headers Cache-Control;
-      proxy_cache_valid 200 30d;
       add_header X-Cache-Status $upstream_cache_status always;
     }}
   }}
@@ -94,16 +98,42 @@ class NginxCacheTest(ServerTestCase):
                 raise AssertionError(f"nginx answered {status}: {f.read()[-2000:]}")
         return status, cache.group(1) if cache else None, body
 
-    def served_by_herd(self, name):
-        return self.server_log().count(f"/api/v1/objects/{name}")
+    def served_by_herd(self, path):
+        """How many times herd serve answered GET `path`, by status ({"200": n, "304": m})."""
+        with open(os.path.join(self.dir, "serve.log"), errors="replace") as f:
+            found = re.findall(rf" GET {re.escape(path)} (\d+) (\d+) ", f.read())
+        out = {}
+        for status, size in found:
+            out[status] = out.get(status, 0) + 1
+            if status == "304":
+                self.assertEqual(size, "0", "a 304 carries no body")
+        return out
 
     def test_a_second_get_is_served_from_the_cache(self):
         name, file = object_file(1, b"an immutable object, fetched twice through nginx")
         self.upload(self.admin, {name: file})
-        self.assertEqual(self.through_cache(f"/api/v1/objects/{name}", self.admin), (200, "MISS", file))
-        before = self.served_by_herd(name)
-        self.assertEqual(self.through_cache(f"/api/v1/objects/{name}", self.admin), (200, "HIT", file))
-        self.assertEqual(self.served_by_herd(name), before, "the cached GET reached herd serve")
+        path = f"/api/v1/objects/{name}"
+        self.assertEqual(self.through_cache(path, self.admin), (200, "MISS", file))
+        self.assertEqual(self.served_by_herd(path), {"200": 1})
+        self.assertEqual(self.through_cache(path, self.admin), (200, "REVALIDATED", file))
+        self.assertEqual(self.served_by_herd(path), {"200": 1, "304": 1}, "herd sent the object twice")
+
+    def test_a_second_batch_get_is_served_from_the_cache(self):
+        objects = dict(object_file(1, f"batch member {i}, fetched twice through nginx".encode()) for i in range(5))
+        self.upload(self.admin, objects)
+        names = list(objects)
+        path = "/api/v1/objects/batch/" + ",".join(names)
+        status, cache, body = self.through_cache(path, self.admin)
+        self.assertEqual((status, cache), (200, "MISS"))
+        self.assertEqual(decode_batch(body), [(n, objects[n]) for n in names])
+        for _ in range(2):
+            self.assertEqual(self.through_cache(path, self.admin), (200, "REVALIDATED", body))
+        self.assertEqual(self.served_by_herd(path), {"200": 1, "304": 2}, "herd sent the batch again")
+        # Another list is another reply (and another cache entry).
+        other = "/api/v1/objects/batch/" + ",".join(reversed(names))
+        status, cache, body2 = self.through_cache(other, self.admin)
+        self.assertEqual((status, cache), (200, "MISS"))
+        self.assertEqual(decode_batch(body2), [(n, objects[n]) for n in reversed(names)])
 
     def test_the_cache_never_serves_one_credential_what_another_fetched(self):
         name, file = object_file(1, b"only the admin may read this one")
@@ -115,3 +145,42 @@ class NginxCacheTest(ServerTestCase):
         self.assertEqual((status, cache), (404, "MISS"))
         status, _, _ = self.through_cache(f"/api/v1/objects/{name}", "herd-node.bogus.bogus")
         self.assertEqual(status, 401)
+
+    def image(self, name, files):
+        """An image revision made of `files`, as refs/images/NAME/revisions/1: its objects."""
+        snap, objects = self.checkpoint(name, files)
+        self.upload(self.admin, objects)
+        self.expect(200, "PUT", f"/api/v1/refs/images/{name}/revisions/1", token=self.admin,
+                    body=json.dumps({"expected": None, "value": snap}))
+        return objects
+
+    def test_a_node_that_may_not_read_a_cached_batch_does_not_get_it(self):
+        secret = self.image("secret-image", {"munge.key": "the secret image's key\n"})
+        self.image("plain-image", {"motd": "nothing secret\n"})
+        names = list(secret)
+        batch = "/api/v1/objects/batch/" + ",".join(names)
+        one = f"/api/v1/objects/{names[0]}"
+        a = self.enroll(self.join_token()["token"], "cache-a", ["02:00:00:00:0c:0a"]).json()["token"]
+        b = self.enroll(self.join_token()["token"], "cache-b", ["02:00:00:00:0c:0b"]).json()["token"]
+        self.herd("attr", "set", "image", "secret-image", "--node", "cache-a")
+        self.herd("attr", "set", "image", "plain-image", "--node", "cache-b")
+        status, cache, body = self.through_cache(batch, a)
+        self.assertEqual((status, cache), (200, "MISS"))
+        self.assertEqual(decode_batch(body), [(n, secret[n]) for n in names])
+        self.assertEqual(self.through_cache(one, a)[:2], (200, "MISS"))
+        self.assertEqual(self.through_cache(batch, a)[:2], (200, "REVALIDATED"))
+        # Another node: not from a's cache entry, and herd says 404.
+        self.assertEqual(self.through_cache(batch, b)[:2], (404, "MISS"))
+        self.assertEqual(self.through_cache(one, b)[:2], (404, "MISS"))
+        # a is given another image: the secret one is no longer a's to read, cached or not.
+        self.herd("attr", "set", "image", "plain-image", "--node", "cache-a")
+        self.expect(404, "GET", batch, token=a)
+        status, cache, body = self.through_cache(batch, a)
+        self.assertEqual(status, 404, f"a cached batch was served to a node that may not read it ({cache})")
+        self.assertEqual(self.through_cache(one, a)[0], 404, "a cached object was served to a node that may not read it")
+        # Back on the secret image, then re-enrolled: the old credential is revoked.
+        self.herd("attr", "set", "image", "secret-image", "--node", "cache-a")
+        self.assertEqual(self.through_cache(batch, a)[:2], (200, "REVALIDATED"))
+        self.enroll(self.join_token()["token"], "cache-a", ["02:00:00:00:0c:0a"])
+        self.assertEqual(self.through_cache(batch, a)[0], 401, "a cached batch was served to a revoked credential")
+        self.assertEqual(self.through_cache(one, a)[0], 401, "a cached object was served to a revoked credential")
