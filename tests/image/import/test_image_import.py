@@ -1,13 +1,19 @@
 """`herd image import` as a user runs it: a tar archive becomes a revision, --json, the
-unchanged case, and bad input (missing, corrupt, hostile) exits 2 naming it with no revision."""
+unchanged case, bad input (missing, corrupt, hostile) exits 2 naming it with no revision,
+and kill -9 at each named step and at random instants (as OSTree's tests do) leaves the
+image's revisions as they were or with the whole new one, a store that passes fsck, and a
+rerun that succeeds."""
 import gzip
 import io
 import json
 import os
+import random
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
+import time
 import unittest
 
 HERD = os.environ.get("HERD", os.path.join(os.path.dirname(__file__), "../../../build/herd"))
@@ -30,7 +36,7 @@ class ImageImportTest(unittest.TestCase):
         self.store = os.path.join(self.dir, "store")
 
     def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+        subprocess.run(["rm", "-rf", self.dir])  # quicker than shutil.rmtree on a few stores
 
     def tar(self, name, members, compress=""):
         path = os.path.join(self.dir, name)
@@ -39,12 +45,14 @@ class ImageImportTest(unittest.TestCase):
                 add(t, *m)
         return path
 
-    def herd(self, *args):
-        env = dict(os.environ, HERD_STORE=self.store, HERD_DB=os.path.join(self.dir, "herd.db"))
-        return subprocess.run([HERD, *args], capture_output=True, text=True, env=env, timeout=120)
+    def env(self, store=None, **extra):
+        return dict(os.environ, HERD_STORE=store or self.store, HERD_DB=os.path.join(self.dir, "herd.db"), **extra)
 
-    def revisions(self, name):
-        r = self.herd("image", "log", name, "--json")
+    def herd(self, *args, store=None):
+        return subprocess.run([HERD, *args], capture_output=True, text=True, env=self.env(store), timeout=120)
+
+    def revisions(self, name, store=None):
+        r = self.herd("image", "log", name, "--json", store=store)
         return json.loads(r.stdout) if r.returncode == 0 else []
 
     def bad(self, expect, *args):
@@ -94,6 +102,74 @@ class ImageImportTest(unittest.TestCase):
         self.bad("bad name", "bad name", self.tar("fine.tar", [("a", b"x")]))
         self.assertEqual(self.revisions("base"), [])
 
+    # --- kill -9
+
+    def big_tar(self, name, seed):
+        """A few MB in a few hundred members (new content for each seed), so that an import
+        takes a measurable time."""
+        rng = random.Random(seed)
+        members = self.rootfs()
+        for i in range(300):
+            members.append((f"usr/share/data/d{i % 10}/f{i}", rng.randbytes(rng.randrange(1000, 30000))))
+        return self.tar(name, members)
+
+    def import_killed(self, store, archive, env_extra=None, delay=None):
+        """`herd image import base ARCHIVE` into `store`, killed with SIGKILL after `delay`
+        seconds (None: let it run, or die at its HERD_IMAGE_CRASH_AT step). Returns its exit status."""
+        p = subprocess.Popen([HERD, "image", "import", "base", archive, "-m", "the new one"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=self.env(store, **(env_extra or {})))
+        if delay is not None:
+            try:
+                p.wait(delay)  # the random instant of the kill, not a readiness wait
+            except subprocess.TimeoutExpired:
+                p.kill()
+        _, err = p.communicate(timeout=120)
+        return p.returncode, err.decode(errors="replace")
+
+    def check_after_kill(self, archive, before, new_tree, what):
+        """The revisions as they were, or with a complete new one; fsck passes; the rerun
+        makes (or finds) the new revision."""
+        revisions = sorted(r["revision"] for r in self.revisions("base"))
+        self.assertIn(revisions, (before, before + [len(before) + 1]), what)
+        fsck = self.herd("store", "fsck")
+        self.assertEqual(fsck.returncode, 0, f"{what}: fsck: {fsck.stdout}\n{fsck.stderr}")
+        if len(revisions) > len(before):
+            shown = json.loads(self.herd("image", "show", f"base:{revisions[-1]}", "--json").stdout)
+            self.assertEqual(shown["tree"], new_tree, f"{what}: the new revision is not the whole import")
+        rerun = self.herd("image", "import", "base", archive)
+        self.assertEqual(rerun.returncode, 0, f"{what}: rerun: {rerun.stderr}")
+        self.assertEqual(sorted(r["revision"] for r in self.revisions("base")), before + [len(before) + 1], what)
+        shown = json.loads(self.herd("image", "show", "base", "--json").stdout)
+        self.assertEqual(shown["tree"], new_tree, what)
+
+    def test_kill_9_leaves_no_partial_revision(self):
+        # One store throughout (copying stores is slow here); each kill imports an archive
+        # of its own, so every run writes new objects and makes the next revision.
+        steps = ("layer", "trees", "synced", "before-revision")
+        archives = [self.big_tar(f"archive-{k}.tar", k) for k in range(1 + len(steps) + 10)]
+        self.assertEqual(self.herd("image", "import", "base", archives[0]).returncode, 0)
+        # The tree each archive makes, and how long an import takes, from a store of its own.
+        reference = os.path.join(self.dir, "reference")
+        trees, times = [], []
+        for archive in archives:
+            start = time.monotonic()
+            r = self.herd("image", "import", "base", archive, "--json", store=reference)
+            times.append(time.monotonic() - start)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            trees.append(json.loads(r.stdout)["tree"])
+        measured = max(times[1:])
+        scenarios = [(step, None) for step in steps] + [(None, random.uniform(0, measured)) for _ in range(10)]
+        for k, (step, delay) in enumerate(scenarios, start=1):
+            before = sorted(r["revision"] for r in self.revisions("base"))
+            if step:  # at a named step: killed there, nothing made yet
+                code, err = self.import_killed(self.store, archives[k], {"HERD_IMAGE_CRASH_AT": step})
+                self.assertEqual(code, -signal.SIGKILL, f"HERD_IMAGE_CRASH_AT={step}: {err}")
+                self.assertEqual(sorted(r["revision"] for r in self.revisions("base")), before, step)
+                what = f"killed at {step}"
+            else:  # at a random instant within the measured duration
+                self.import_killed(self.store, archives[k], delay=delay)
+                what = f"killed after {delay:.3f}s of {measured:.3f}s"
+            self.check_after_kill(archives[k], before, trees[k], what)
 
 if __name__ == "__main__":
     unittest.main()
