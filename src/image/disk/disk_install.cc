@@ -391,8 +391,10 @@ Result<InstallReport> install_image(store::ObjectStore& store, const Revision& r
   // thread): then even a kill -9 leaves no mount behind. Else the mounts are undone by
   // the teardown.
   if (::unshare(CLONE_NEWNS) == 0) (void)::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
-  char pattern[] = "/tmp/herd-install-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) return failure("mkdtemp: {}", std::strerror(errno));
+  // Named with the PID: all a kill -9 leaves is this empty folder, and the name says
+  // whose it was.
+  std::string pattern = fmt::format("/tmp/herd-install-{}-XXXXXX", ::getpid());
+  if (::mkdtemp(pattern.data()) == nullptr) return failure("mkdtemp: {}", std::strerror(errno));
   const std::string root = pattern;
   teardown.push("remove " + root, [root]() -> Status {
     if (::rmdir(root.c_str()) != 0) return failure("rmdir {}: {}", root, std::strerror(errno));

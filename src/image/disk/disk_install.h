@@ -6,7 +6,7 @@
 //                 --keep-data disk whose table differs from the layout: bad_input, and
 //                 nothing is written.
 //   2. partition: sfdisk writes the table (not with keep_data, which reuses it as it is).
-//   3. attach:    every partition gets its own loop device (losetup --offset --sizelimit),
+//   3. attach:    every partition gets its own loop device (an offset and size limit),
 //                 for disk image files and block devices alike: no partition scan, no udev
 //                 wait, and the same code on this machine (where scanning makes no
 //                 /dev/loopNpM) and on a node. RAID1 sets are created (mdadm, metadata 1.0,
@@ -27,8 +27,11 @@
 //   6. configure: /etc/fstab by UUID (blkid), /etc/hostname for a node.
 //   7. boot:      GRUB for BIOS and/or UEFI (see boot_loader.h), /boot/grub/grub.cfg.
 // Every mount, volume group, RAID set and loop device made is undone on every exit path,
-// in reverse order (Teardown); a kill -9 leaves only loop devices, which `losetup -a`
-// names.
+// in reverse order (Teardown). A kill -9 (of the install and the programs it runs) leaves
+// no mount (they are in the install's own mount namespace) and no loop device (attached
+// with autoclear, see attach_loop), only the empty folder /tmp/herd-install-PID-XXXXXX;
+// RAID sets and volume groups it had started stay assembled (mdadm --stop, vgchange -an).
+// The rerun of the same install starts again from the partitioning and converges.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/loop.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,17 +60,55 @@ Result<uint64_t> device_bytes(const std::string& device) {
 }
 
 Result<std::string> attach_loop(const std::string& device, uint64_t offset, uint64_t size, Teardown& teardown) {
-  auto out = run_tool({"losetup", "--find", "--show", "--offset", std::to_string(offset), "--sizelimit",
-                       std::to_string(size), device});
-  if (!out) return out.error();
-  auto loop = std::string(trim(*out));
-  if (!starts_with(loop, "/dev/loop")) return failure("losetup printed '{}', not a loop device", loop);
-  teardown.push("detach " + loop, [loop]() -> Status {
-    auto r = run_tool({"losetup", "--detach", loop});
-    if (!r) return r.error();
-    return {};
-  });
-  return loop;
+  // LOOP_CONFIGURE with LO_FLAGS_AUTOCLEAR, the device held open until the teardown: the
+  // kernel detaches it on its last close, so even a kill -9 leaves no loop device behind
+  // (losetup --find sets up the device first and the flag after, if at all).
+  int backing = ::open(device.c_str(), O_RDWR | O_CLOEXEC);
+  if (backing < 0) return failure("{}: {}", device, std::strerror(errno));
+  int control = ::open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+  if (control < 0) {
+    int saved = errno;
+    ::close(backing);
+    return failure("/dev/loop-control: {}", std::strerror(saved));
+  }
+  loop_config config {};
+  config.fd = static_cast<uint32_t>(backing);
+  config.info.lo_offset = offset;
+  config.info.lo_sizelimit = size;
+  config.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+  std::strncpy(reinterpret_cast<char*>(config.info.lo_file_name), device.c_str(), LO_NAME_SIZE - 1);
+  Result<std::string> out = failure("{}: no free loop device", device);
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    int n = ::ioctl(control, LOOP_CTL_GET_FREE);
+    if (n < 0) {
+      out = failure("/dev/loop-control: LOOP_CTL_GET_FREE: {}", std::strerror(errno));
+      break;
+    }
+    std::string loop = "/dev/loop" + std::to_string(n);
+    int fd = ::open(loop.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+      out = failure("{}: {}", loop, std::strerror(errno));
+      break;
+    }
+    if (::ioctl(fd, LOOP_CONFIGURE, &config) == 0) {
+      teardown.push("detach " + loop, [fd]() -> Status {
+        ::close(fd);  // the last close detaches it (autoclear)
+        return {};
+      });
+      out = loop;
+      break;
+    }
+    int saved = errno;
+    ::close(fd);
+    if (saved != EBUSY) {
+      out = failure("{}: attaching {} (offset {}, size {}): {}", loop, device, offset, size, std::strerror(saved));
+      break;
+    }
+    // Another process took that device between GET_FREE and CONFIGURE: ask again.
+  }
+  ::close(control);
+  ::close(backing);  // the loop device holds its own reference
+  return out;
 }
 
 Result<std::string> probe_tag(const std::string& device, const std::string& tag) {

@@ -1,4 +1,4 @@
-// The programs an install drives (sfdisk, losetup, mkfs.*, blkid, mdadm, lvm, mount) and
+// The programs an install drives (sfdisk, loop devices, mkfs.*, blkid, mdadm, lvm, mount) and
 // the undo stack that puts the machine back as it was.
 #pragma once
 
@@ -41,7 +41,9 @@ Result<uint64_t> device_bytes(const std::string& device);
 bool is_block_device(const std::string& device);
 
 // Attaches bytes [offset, offset+size) of `device` as a loop device and returns its path;
-// the detach is pushed on `teardown`.
+// the detach is pushed on `teardown`. The device is attached with autoclear and held open
+// until then, so it goes away with this process however it ends (kill -9 included), once
+// nothing else (a mount, RAID, LVM) holds it.
 Result<std::string> attach_loop(const std::string& device, uint64_t offset, uint64_t size, Teardown& teardown);
 
 // blkid's low-level probe (no cache): the value of TAG (UUID, TYPE), "" when none.

@@ -1,6 +1,7 @@
 """herd image install onto disk image files through loop devices, as root: the partition
 table (sfdisk --json), the file systems and their UUIDs in /etc/fstab, GRUB's files and
-MBR, per-node sizes from attributes, --keep-data, the errors that write nothing, and one
+MBR, per-node sizes from attributes, --keep-data, the errors that write nothing, kill -9
+of an install at random instants (the rerun converges, nothing is left behind), and one
 qemu boot of an installed disk (BIOS, and UEFI with OVMF).
 
 The bootable root is debootstrap minbase with a kernel (boot_rootfs.py, cached under
@@ -8,9 +9,11 @@ The bootable root is debootstrap minbase with a kernel (boot_rootfs.py, cached u
 """
 import json
 import os
+import random
 import re
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -31,6 +34,14 @@ part /         1GiB  ext4 noatime,errors=remount-ro
 part swap      64MiB
 part /home     ${attr.home_size:-400MiB} xfs
 part /scr      rest  xfs noatime
+"""
+
+# Small and quick, for the crash test: no xfs (it needs 300 MB), both boot loaders.
+CRASH_LAYOUT = """\
+disk sda gpt
+part bios_grub 1MiB
+part /boot/efi 32MiB vfat umask=0077
+part /         rest  ext4 errors=remount-ro
 """
 
 GPT_TYPES = {
@@ -330,6 +341,103 @@ class ImageInstallTest(unittest.TestCase):
         p = self.herd("image", "install", "img", "--disk", self.disk(), "--store", self.store)
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("mkfs.xfs", p.stderr)
+
+    # --- kill -9
+
+    def group_alive(self, pgid):
+        """Whether any process of group `pgid` has not exited yet (zombies have released
+        everything: files, loop devices, mounts)."""
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+        return False
+
+    def killed_install(self, disk, delay):
+        """`herd image install` killed with SIGKILL after `delay` seconds, with the programs
+        it runs (sfdisk, mkfs, mount: its process group, as a crash or a stopped unit kills
+        them); returns when every one of them has exited."""
+        p = subprocess.Popen([HERD, "image", "install", "img", "--disk", disk, "--store", self.store],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                             env=dict(os.environ, HERD_DB=self.db))
+        try:
+            p.wait(delay)  # the random instant of the kill, not a readiness wait
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        deadline = time.monotonic() + 30
+        while self.group_alive(p.pid):  # children exit on their own after SIGKILL
+            self.assertLess(time.monotonic(), deadline, "the killed install's processes did not exit")
+            time.sleep(0.01)
+        # All it may leave: its empty mount folder, named with its PID (rmdir: empty).
+        for name in os.listdir("/tmp"):
+            if name.startswith(f"herd-install-{p.pid}-"):
+                os.rmdir(os.path.join("/tmp", name))
+        return p.returncode
+
+    def left_behind(self):
+        """Mounts of the test's disk or beneath an install's folder, and loop devices of
+        the test's files (other tests may mount and attach their own meanwhile)."""
+        loops = {line.split(":")[0] for line in run("losetup", "-a").stdout.splitlines() if self.dir in line}
+        with open("/proc/self/mountinfo") as f:
+            mounts = [line.strip() for line in f
+                      if "herd-install-" in line or self.dir in line or line.split(" - ")[1].split()[1] in loops]
+        return mounts, sorted(loops)
+
+    def check_installed(self, disk, image_root, report):
+        """The disk holds the image's files, an fstab by UUID and both boot loaders."""
+        parts = self.table(disk)["partitions"]
+        self.assertEqual([p.get("name") for p in parts], ["bios_grub", "boot/efi", "root"])
+        uuids = {v["target"]: v["uuid"] for v in report["volumes"]}
+        with Attached(disk, parts[1]["start"], parts[1]["size"]) as dev:
+            self.assertEqual(self.probe(dev, "UUID"), uuids["/boot/efi"])
+            listing = run("mdir", "-b", "-i", dev, "::/EFI/BOOT", env=dict(os.environ, MTOOLS_SKIP_CHECK="1")).stdout
+            self.assertIn("BOOTX64.EFI", listing)
+        with open(disk, "rb") as f:
+            mbr = f.read(512)
+        self.assertEqual(int.from_bytes(mbr[0x5c:0x64], "little"), 2048, "boot.img points at core.img")
+        with Attached(disk, parts[2]["start"], parts[2]["size"]) as dev:
+            self.assertEqual(self.probe(dev, "UUID"), uuids["/"])
+            run("fsck.ext4", "-n", "-f", dev)
+            with Mounted(dev, "ext4") as root:
+                for folder, _, files in os.walk(image_root):
+                    for name in files:
+                        rel = os.path.relpath(os.path.join(folder, name), image_root)
+                        with open(os.path.join(image_root, rel), "rb") as a, open(os.path.join(root, rel), "rb") as b:
+                            self.assertEqual(a.read(), b.read(), rel)
+                with open(os.path.join(root, "etc/fstab")) as f:
+                    fstab = sorted(line.split()[:2] for line in f if line.strip() and not line.startswith("#"))
+                self.assertEqual(fstab, sorted([[f"UUID={uuids['/']}", "/"], [f"UUID={uuids['/boot/efi']}", "/boot/efi"]]))
+                with open(os.path.join(root, "boot/grub/grub.cfg")) as f:
+                    self.assertIn(f"root=UUID={uuids['/']} ro", f.read())
+                with open(os.path.join(root, "var/lib/herd/image/deployed.json")) as f:
+                    self.assertEqual(json.load(f)["image"], "img")
+                self.assertEqual([n for n in os.listdir(os.path.join(root, "boot/grub")) if ".herd-" in n], [])
+
+    def test_kill_9_at_random_instants_then_a_rerun_converges(self):
+        image_root = self.small_root()
+        self.capture("img", image_root, layout=CRASH_LAYOUT)
+        disk = self.disk(size=160 * MIB)
+        self.assertEqual(self.left_behind(), ([], []))
+        start = time.monotonic()
+        report = self.install("img", "--disk", disk)
+        measured = time.monotonic() - start
+        self.check_installed(disk, image_root, report)
+        rng = random.Random()
+        for run_number in range(10):
+            delay = rng.uniform(0, measured)
+            what = f"run {run_number}, killed after {delay:.3f}s of {measured:.3f}s"
+            self.killed_install(disk, delay)
+            self.assertEqual(self.left_behind(), ([], []), f"{what}: a mount or loop device was left behind")
+            report = self.install("img", "--disk", disk)
+            self.check_installed(disk, image_root, report)
+            self.assertEqual(self.left_behind(), ([], []), f"{what}: the rerun left a mount or loop device behind")
 
     # --- one real boot
 
