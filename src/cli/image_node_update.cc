@@ -13,16 +13,21 @@
 namespace herd::cli {
 namespace {
 
-void report(remote::HttpClient& client, const image::ImageReport& r) {
-  if (auto sent = remote::send_image_report(client, r); !sent)
-    notice("warning: the frontend was not told the outcome: {}", sent.error().message);
+void report(remote::HttpClientPool& pool, const image::ImageReport& r) {
+  auto client = pool.take();
+  auto sent = client ? remote::send_image_report(*client, r) : Status(client.error());
+  if (!sent) notice("warning: the frontend was not told the outcome: {}", sent.error().message);
+  if (client) pool.give(std::move(*client));
 }
 
 }  // namespace
 
 void run_node_update(Context& context, const UpdateFlags& flags) {
   auto remote_target = resolve_remote(flags.remote);
-  auto client = unwrap(remote::HttpClient::open(remote_target.http));
+  // One pool for the plan, the objects and the report: the plan's connection is the first
+  // fetcher's, and the report goes out on one that is still open.
+  auto pool = std::make_shared<remote::HttpClientPool>(remote_target.http);
+  auto client = unwrap(pool->take());
   std::error_code ec;
   std::filesystem::create_directories(flags.root, ec);
   if (ec) fail(failure("{}: {}", flags.root, ec.message()));
@@ -46,7 +51,8 @@ void run_node_update(Context& context, const UpdateFlags& flags) {
     return;
   }
 
-  auto source = remote::http_object_source(remote_target.http, flags.jobs);
+  pool->give(std::move(client));
+  auto source = remote::http_object_source(pool, flags.jobs);
   image::ImageReport outcome;
   try {
     auto done = run_deploy_printing(context, flags.root, *source, plan->target(remote_target.http.base_url), flags);
@@ -59,10 +65,10 @@ void run_node_update(Context& context, const UpdateFlags& flags) {
     if (flags.dry_run) throw;
     if (before) outcome.deployed = *before;
     outcome.error = e.error.message;
-    report(client, outcome);
+    report(*pool, outcome);
     throw;
   }
-  report(client, outcome);
+  report(*pool, outcome);
 }
 
 }  // namespace herd::cli

@@ -14,6 +14,37 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// The process's TLS session cache, shared by every verifying client (libcurl matches a
+// session to the host, port and TLS settings, the CA file included, before resuming it).
+// Its lock callbacks make it safe for clients on several threads.
+class SessionShare {
+ public:
+  static CURLSH* get() {
+    // Never destroyed: clients may outlive static destructors, and exit ends it anyway.
+    static SessionShare* share = new SessionShare;
+    return share->handle_;
+  }
+
+ private:
+  SessionShare() {
+    handle_ = curl_share_init();
+    if (!handle_) return;
+    curl_share_setopt(handle_, CURLSHOPT_LOCKFUNC, lock);
+    curl_share_setopt(handle_, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_share_setopt(handle_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<SessionShare*>(self)->mutexes_[data % kLocks].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* self) {
+    static_cast<SessionShare*>(self)->mutexes_[data % kLocks].unlock();
+  }
+  static constexpr int kLocks = CURL_LOCK_DATA_LAST;
+  CURLSH* handle_ = nullptr;
+  std::mutex mutexes_[kLocks];
+};
+
 size_t write_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -79,6 +110,8 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
   curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "herd-agent/1");
   if (options_.verify) {
+    // The share is set again after every reset (curl_easy_reset clears it).
+    if (CURLSH* share = SessionShare::get()) curl_easy_setopt(c, CURLOPT_SHARE, share);
     curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
     curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);  // only the cluster CA, never the system store
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -121,6 +154,23 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
   char* type = nullptr;
   if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type) response.content_type = type;
   return response;
+}
+
+Result<HttpClient> HttpClientPool::take() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      HttpClient client = std::move(idle_.back());
+      idle_.pop_back();
+      return client;
+    }
+  }
+  return HttpClient::open(options_);
+}
+
+void HttpClientPool::give(HttpClient client) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(client));
 }
 
 Error status_error(const char* method, const std::string& url, const HttpResponse& response) {

@@ -1,5 +1,10 @@
 // HttpClient: the node's HTTPS connection to the frontend (docs/server.md). One libcurl
 // easy handle per client, so consecutive requests reuse one keep-alive TLS connection.
+// The verifying clients of a process share one TLS session cache, so a second connection
+// to the same server resumes the first one's session (no certificate exchange, no
+// signature: the server's CPU per connection is a fraction of a full handshake).
+// HttpClientPool keeps idle clients for reuse: the threads that fetch from one server take
+// a connection that is already open instead of making a new one.
 //
 // Trust: with `verify` (the default) the server's certificate must chain to `ca_file`
 // alone (the system CA store is not consulted) and name the URL's host. `verify = false`
@@ -16,8 +21,10 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.h"
 
@@ -65,6 +72,24 @@ class HttpClient {
   HttpOptions options_;
   struct Handle;
   std::unique_ptr<Handle> handle_;
+};
+
+// Idle clients of one server for reuse. Thread-safe; shared (shared_ptr) by whatever fetches
+// from the server, and must outlive no client (a client taken is the taker's).
+class HttpClientPool {
+ public:
+  explicit HttpClientPool(HttpOptions options) : options_(std::move(options)) {}
+  // An idle client (its connection most likely still open), else a new one. Fails as
+  // HttpClient::open.
+  Result<HttpClient> take();
+  // Puts `client` back for the next take().
+  void give(HttpClient client);
+  const HttpOptions& options() const { return options_; }
+
+ private:
+  const HttpOptions options_;
+  std::mutex mutex_;
+  std::vector<HttpClient> idle_;  // guarded by mutex_
 };
 
 // "METHOD URL: HTTP 403: <the server's error message>", as a failure (exit 1).

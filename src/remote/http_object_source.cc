@@ -69,11 +69,12 @@ BatchResult fetch_batch(HttpClient& client, const std::vector<Hash>& hashes) {
 
 class HttpStream : public store::ObjectStream {
  public:
-  HttpStream(const HttpOptions& options, int jobs, std::vector<Hash> hashes) : hashes_(std::move(hashes)) {
+  HttpStream(std::shared_ptr<HttpClientPool> pool, int jobs, std::vector<Hash> hashes)
+      : pool_(std::move(pool)), hashes_(std::move(hashes)) {
     batches_ = (hashes_.size() + kObjectsPerBatch - 1) / kObjectsPerBatch;
     window_ = static_cast<size_t>(2 * jobs);
     int workers = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), batches_));
-    for (int i = 0; i < workers; ++i) workers_.emplace_back([this, options] { work(options); });
+    for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
   }
   ~HttpStream() override {
     {
@@ -110,14 +111,14 @@ class HttpStream : public store::ObjectStream {
   }
 
  private:
-  void work(HttpOptions options) {
-    auto client = HttpClient::open(options);
+  void work() {
+    auto client = pool_->take();
     while (true) {
       size_t batch;
       {
         std::unique_lock lock(mutex_);
         cv_.wait(lock, [&] { return stopping_ || (next_batch_ < batches_ && next_batch_ < consumed_ + window_); });
-        if (stopping_ || next_batch_ >= batches_) return;
+        if (stopping_ || next_batch_ >= batches_) break;
         batch = next_batch_++;
       }
       BatchResult result;
@@ -134,8 +135,12 @@ class HttpStream : public store::ObjectStream {
       }
       cv_.notify_all();
     }
+    // A client whose last request failed may hold a broken connection: libcurl opens a new
+    // one on its next request, so it is still fine to reuse.
+    if (client) pool_->give(std::move(*client));
   }
 
+  const std::shared_ptr<HttpClientPool> pool_;
   const std::vector<Hash> hashes_;
   size_t batches_ = 0, window_ = 0;
   std::vector<std::thread> workers_;
@@ -154,21 +159,21 @@ class HttpStream : public store::ObjectStream {
 
 class HttpSource : public store::ObjectSource {
  public:
-  HttpSource(HttpOptions options, int jobs) : options_(std::move(options)), jobs_(std::max(1, jobs)) {}
+  HttpSource(std::shared_ptr<HttpClientPool> pool, int jobs) : pool_(std::move(pool)), jobs_(std::max(1, jobs)) {}
   std::unique_ptr<store::ObjectStream> stream(std::vector<Hash> hashes) override {
-    return std::make_unique<HttpStream>(options_, jobs_, std::move(hashes));
+    return std::make_unique<HttpStream>(pool_, jobs_, std::move(hashes));
   }
-  std::string describe() const override { return options_.base_url; }
+  std::string describe() const override { return pool_->options().base_url; }
 
  private:
-  HttpOptions options_;
+  std::shared_ptr<HttpClientPool> pool_;
   int jobs_;
 };
 
 }  // namespace
 
-std::unique_ptr<store::ObjectSource> http_object_source(HttpOptions options, int jobs) {
-  return std::make_unique<HttpSource>(std::move(options), jobs);
+std::unique_ptr<store::ObjectSource> http_object_source(std::shared_ptr<HttpClientPool> pool, int jobs) {
+  return std::make_unique<HttpSource>(std::move(pool), jobs);
 }
 
 }  // namespace herd::remote

@@ -46,6 +46,11 @@ class ImageServerTest(ServerTestCase):
         with open(os.path.join(self.dir, "server.log")) as f:
             return f.read().count(what)
 
+    def connections(self, node):
+        """The client ends (ADDR:PORT) of every connection `node`'s requests came over."""
+        with open(os.path.join(self.dir, "server.log")) as f:
+            return {line.split()[1] for line in f if f" node {node} " in line}
+
     def assign(self, node, image):
         r = self.admin("attr", "set", "image", image, "--node", node)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -59,8 +64,12 @@ class ImageServerTest(ServerTestCase):
         a = Node(self, "img-a")
         a.enroll()
         self.assign(a.name, "base")
+        earlier = self.connections(a.name)
         out = self.update(a)
         self.assertTrue(out["changed"])
+        # The plan, every tree level, the content and the report: one TLS connection (each
+        # stream needs a single fetcher here, and it takes the plan's connection).
+        self.assertEqual(len(self.connections(a.name) - earlier), 1, "one connection for the whole update")
         self.assertEqual(out["after"]["revision"], 1)
         self.assertEqual(read(a.root + "/etc/motd"), "revision one\n")
         self.assertEqual(read(a.root + "/usr/share/doc/f7"), "file 7\n" * 50)
