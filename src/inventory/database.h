@@ -21,6 +21,15 @@ using Row = std::vector<Value>;
 // Text of a value as a CLI would print it ("" for NULL).
 std::string to_text(const Value& value);
 
+// Where a database stands: two marks differ when anything was committed in between, by
+// this connection or any other (in this process or another). Caches of the inventory
+// (the server's, state.h) are keyed on it.
+struct ChangeMark {
+  int64_t others = 0;  // changes committed by other connections (SQLite: PRAGMA data_version)
+  int64_t own = 0;     // rows this connection changed (SQLite: sqlite3_total_changes64)
+  bool operator==(const ChangeMark&) const = default;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -42,6 +51,10 @@ class Database {
 
   // Whether a table of that name exists.
   virtual Result<bool> has_table(std::string_view name) = 0;
+
+  // Where the database stands now (see ChangeMark). Outside a transaction only; fails as a
+  // query does.
+  virtual Result<ChangeMark> change_mark() = 0;
 
   // Name of the backend: "sqlite" or "postgres".
   virtual std::string_view backend() const = 0;

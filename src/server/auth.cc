@@ -31,10 +31,17 @@ Result<Caller> authenticate(ServerState& state, std::string_view authorization) 
       return bad_input("a join token only enrolls (POST /api/v1/enroll)");
     case TokenKind::node: {
       std::lock_guard lock(state.inventory_mutex);
+      // Every request of a node asks: the answer is cached until the inventory changes
+      // (a revocation or a rename applies from the next request on, state.h). The key is
+      // the whole token's hash, so a cached entry is found only with the right secret.
+      HERD_CHECK(state.inventory_cache.refresh(*state.db));
+      auto& cached = state.inventory_cache.token_nodes;
+      if (auto it = cached.find(hash); it != cached.end()) return Caller{Caller::Kind::node, it->second};
       auto credential = inventory::node_credential(*state.db, parsed->id);
       if (!credential) return credential.error();
       if (!*credential || !same_hash(hash, (*credential)->secret_sha256)) return bad_input("unknown token");
       if ((*credential)->revoked) return bad_input("revoked token");
+      cached.emplace(hash, (*credential)->node);
       return Caller{Caller::Kind::node, (*credential)->node};
     }
   }

@@ -17,11 +17,17 @@
 namespace herd::server {
 Result<NodeImage> Router::assigned_image(const std::string& node) {
   std::lock_guard lock(state_.inventory_mutex);
+  // Asked on every object request of every node (view_for): cached until the inventory
+  // changes (state.h).
+  HERD_CHECK(state_.inventory_cache.refresh(*state_.db));
+  auto& cached = state_.inventory_cache.node_images;
+  if (auto it = cached.find(node); it != cached.end()) return it->second;
   auto attributes = state_.inventory->resolve_attributes(node, false);
   if (!attributes) return attributes.error();
   NodeImage out;
   if (auto it = attributes->find("image"); it != attributes->end()) out.image = it->second.value;
   if (auto it = attributes->find("image.revision"); it != attributes->end()) out.revision = it->second.value;
+  cached.emplace(node, out);
   return out;
 }
 

@@ -31,12 +31,6 @@ inline constexpr size_t kMaxBatchHashes = 96;
 // The largest body a request for `method` `path` may have.
 uint64_t body_limit(std::string_view method, std::string_view path);
 
-// The image a node is assigned: its attributes `image` and `image.revision` ("" = none,
-// newest).
-struct NodeImage {
-  std::string image, revision;
-};
-
 class Router {
  public:
   // Opens this thread's store. Fails naming the store folder.

@@ -7,6 +7,18 @@
 
 namespace herd::server {
 
+Status InventoryCache::refresh(inventory::Database& db) {
+  auto mark = db.change_mark();
+  if (!mark || mark_ != *mark) {
+    token_nodes.clear();
+    node_images.clear();
+    mark_.reset();
+  }
+  if (!mark) return mark.error();
+  mark_ = *mark;
+  return {};
+}
+
 Result<std::unique_ptr<ServerState>> ServerState::open(const ServerConfig& config) {
   auto state = std::make_unique<ServerState>();
   state->config = config;

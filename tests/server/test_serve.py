@@ -306,6 +306,47 @@ class NodeAccessTest(ServerTestCase):
                               body=b"".join(bytes.fromhex(n) for n in objects)).body
         self.assertEqual(lacking, b"")
 
+    def test_access_follows_the_inventory_at_once(self):
+        # The server caches which node a token is and which image a node runs (state.h):
+        # a change by another process (herd attr set) or by the server itself (a second
+        # enrollment revokes the first credential) applies from the very next request.
+        a = self.enrolled("flw-a", "02:00:00:00:ef:01")
+        one_snap, one = self.checkpoint("golden", {"one.conf": "image one\n"})
+        two_snap, two = self.checkpoint("golden", {"two.conf": "image two\n"})
+        self.upload(self.admin, {**one, **two})
+        for name, snap in (("one", one_snap), ("two", two_snap)):
+            self.expect(200, "PUT", f"/api/v1/refs/images/{name}/revisions/1", token=self.admin,
+                        body=json.dumps({"expected": None, "value": snap}))
+        only_one = [n for n in one if n not in two]
+        only_two = [n for n in two if n not in one]
+        self.assertTrue(only_one and only_two)
+
+        def readable(names):
+            batch = self.request("GET", "/api/v1/objects/batch/" + ",".join(names), token=a).status
+            each = {self.request("GET", f"/api/v1/objects/{n}", token=a).status for n in names}
+            self.assertEqual(each, {batch}, "a batch and single GETs agree")
+            self.assertIn(batch, (200, 404))
+            return batch == 200
+
+        self.herd("attr", "set", "image", "one", "--node", "flw-a")
+        for _ in range(3):  # warm whatever is cached
+            self.assertTrue(readable(only_one))
+            self.assertFalse(readable(only_two))
+        self.herd("attr", "set", "image", "two", "--node", "flw-a")
+        self.assertFalse(readable(only_one), "the image the node no longer runs is 404 at once")
+        self.assertTrue(readable(only_two))
+        self.herd("attr", "unset", "image", "--node", "flw-a")
+        self.assertFalse(readable(only_one))
+        self.assertFalse(readable(only_two), "no image: nothing of any image")
+        self.herd("attr", "set", "image", "one", "--appliance", "compute")
+        self.assertTrue(readable(only_one), "an appliance default applies at once too")
+        # Enrolling again revokes the first credential: 401 at once, the new one works.
+        self.expect(200, "GET", f"/api/v1/objects/{only_one[0]}", token=a)
+        again = self.enroll(self.join_token()["token"], "flw-a", ["02:00:00:00:ef:01"]).json()["token"]
+        self.expect(401, "GET", f"/api/v1/objects/{only_one[0]}", token=a)
+        self.expect(200, "GET", f"/api/v1/objects/{only_one[0]}", token=again)
+        self.herd("attr", "unset", "image", "--appliance", "compute")
+
 
 class InventoryApiTest(ServerTestCase):
     def test_nodes_as_the_cli_prints_them(self):

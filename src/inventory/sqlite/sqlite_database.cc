@@ -170,6 +170,17 @@ Result<bool> SqliteDatabase::has_table(std::string_view name) {
   return found;
 }
 
+Result<ChangeMark> SqliteDatabase::change_mark() {
+  // data_version changes when another connection commits; this connection's own writes
+  // are counted by total_changes (a rolled-back change counts too: a needless refresh).
+  ChangeMark mark;
+  HERD_CHECK(query("PRAGMA data_version", {}, [&](const Row& row) {
+    if (!row.empty() && std::holds_alternative<int64_t>(row[0])) mark.others = std::get<int64_t>(row[0]);
+  }));
+  mark.own = sqlite3_total_changes64(db_);
+  return mark;
+}
+
 namespace {
 
 Result<sqlite3*> open_handle(const std::string& path, int flags) {

@@ -26,6 +26,7 @@ class SqliteDatabase : public Database {
   Status rollback() override;
   bool in_transaction() const override { return in_transaction_; }
   Result<bool> has_table(std::string_view name) override;
+  Result<ChangeMark> change_mark() override;
   std::string_view backend() const override { return "sqlite"; }
 
   sqlite3* handle() { return db_; }
