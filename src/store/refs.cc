@@ -197,7 +197,22 @@ Status Refs::remove(const std::string& name, const Hash& expected) {
 
 Result<std::vector<std::pair<std::string, Hash>>> Refs::list(const std::string& prefix) const {
   std::vector<std::pair<std::string, Hash>> all;
-  HERD_CHECK(walk(root_, "", all));
+  // Only the folder the prefix names is walked ("images/base/" walks refs/images/base, not
+  // every node's checkpoint): its part up to the last '/', when each of its components
+  // could be a ref folder's name. A folder that is not there holds no refs.
+  std::string folder = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/'));
+  if (!folder.empty() && valid_ref_name(folder)) {
+    struct stat st {};
+    if (::lstat((root_ + "/refs/" + folder).c_str(), &st) != 0) {
+      if (errno != ENOENT && errno != ENOTDIR)
+        return failure("{}/refs/{}: cannot list refs: {}", root_, folder, errno_text(errno));
+      return all;
+    }
+    if (!S_ISDIR(st.st_mode)) return all;
+    HERD_CHECK(walk(root_, folder, all));
+  } else {
+    HERD_CHECK(walk(root_, "", all));
+  }
   std::vector<std::pair<std::string, Hash>> out;
   for (auto& ref : all)
     if (ref.first.compare(0, prefix.size(), prefix) == 0) out.push_back(std::move(ref));
