@@ -10,6 +10,9 @@ namespace {
 
 // Data is written in runs of at most this much.
 constexpr size_t kRunLimit = 1 << 20;
+// What follows in a piece that makes it worth writing the pending run at a block boundary
+// so the rest is written without a copy.
+constexpr size_t kDirectWrite = 16 * kSparseBlock;
 
 Status pwrite_all(int fd, const char* data, size_t size, uint64_t offset, const std::string& what) {
   while (size > 0) {
@@ -37,6 +40,24 @@ bool all_zero(std::string_view data) {
 // incomplete block at its end.
 Status SparseWriter::write(std::string_view piece) {
   while (!piece.empty()) {
+    // At a block boundary with nothing pending: whole data blocks go to the file straight
+    // from `piece` (no copy into pending_), whole zero blocks are holes.
+    if (pending_.empty() && offset_ % kSparseBlock == 0 && piece.size() >= kSparseBlock) {
+      size_t run = 0;
+      while (run < kRunLimit && piece.size() - run >= kSparseBlock && !all_zero(piece.substr(run, kSparseBlock)))
+        run += kSparseBlock;
+      if (run > 0) {
+        HERD_CHECK(pwrite_all(fd_, piece.data(), run, offset_, what_));
+        offset_ += run;
+        written_end_ = offset_;
+      } else {
+        run = kSparseBlock;
+        offset_ += kSparseBlock;
+        holes_ += kSparseBlock;
+      }
+      piece.remove_prefix(run);
+      continue;
+    }
     uint64_t at = offset_ + pending_.size();
     size_t in_block = static_cast<size_t>(at % kSparseBlock);
     size_t take = std::min(piece.size(), kSparseBlock - in_block);
@@ -54,7 +75,10 @@ Status SparseWriter::write(std::string_view piece) {
         HERD_CHECK(flush_pending());
         offset_ += kSparseBlock;
         holes_ += kSparseBlock;
-      } else if (pending_.size() >= kRunLimit && (at + take) % kSparseBlock == 0) {
+      } else if ((at + take) % kSparseBlock == 0 &&
+                 (pending_.size() >= kRunLimit || piece.size() - take >= kDirectWrite)) {
+        // A run ends at a block boundary: written now when large, or when enough of
+        // `piece` follows to go straight to the file (the path above).
         HERD_CHECK(flush_pending());
       }
     }
@@ -67,13 +91,15 @@ Status SparseWriter::flush_pending() {
   if (pending_.empty()) return {};
   HERD_CHECK(pwrite_all(fd_, pending_.data(), pending_.size(), offset_, what_));
   offset_ += pending_.size();
+  written_end_ = offset_;
   pending_.clear();
   return {};
 }
 
 Status SparseWriter::finish() {
   HERD_CHECK(flush_pending());
-  if (::ftruncate(fd_, static_cast<off_t>(offset_)) != 0)
+  // The file was empty: its size is already right unless it ends in a hole.
+  if (written_end_ != offset_ && ::ftruncate(fd_, static_cast<off_t>(offset_)) != 0)
     return failure("{}: set size: {}", what_, std::strerror(errno));
   return {};
 }

@@ -5,7 +5,7 @@
 // The writer works on a file opened for writing at offset 0 and empty (a new temporary
 // file). Every block of kSparseBlock bytes aligned to a multiple of kSparseBlock in the
 // file that is all zeros is skipped (left a hole); everything else is written with
-// pwrite. finish() sets the size, so a file ending in a hole has the right length.
+// pwrite. finish() sets the size when the file ends in a hole, so it has the right length.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,7 @@ class SparseWriter {
   int fd_;
   std::string what_;
   uint64_t offset_ = 0;   // where pending_ starts in the file
+  uint64_t written_end_ = 0;  // the end of the last pwrite (the file's size until finish)
   std::string pending_;   // bytes not yet written: less than a block, or a run of data
   uint64_t holes_ = 0;
 };
