@@ -7,7 +7,6 @@
 #include "image/image_report.h"
 #include "image/image_status.h"
 #include "image/overrides/override_refs.h"
-#include "inventory/change_stamp.h"
 #include "server/router.h"
 #include "store/snapshot.h"
 #include "util/atomic_file.h"
@@ -35,7 +34,8 @@ Result<NodeImage> Router::assigned_image(const std::string& node) {
 // only when the inventory, the image tree or one of the node's layers changed.
 Result<image::NodeOverrides> Router::cached_overrides(const std::string& node, const store::Hash& image_tree) {
   std::lock_guard lock(state_.inventory_mutex);
-  std::string stamp = inventory::change_stamp(state_.inventory->database());
+  auto mark = state_.inventory->database().change_mark();
+  std::string stamp = mark ? fmt::format("{}.{}", mark->others, mark->own) : "";  // "": cache nothing
   auto it = overrides_cache_.find(node);
   if (!stamp.empty() && it != overrides_cache_.end() && it->second.stamp == stamp && it->second.image_tree == image_tree) {
     auto layers = image::existing_layers(store_, refs_, it->second.scopes);
