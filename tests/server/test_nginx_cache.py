@@ -1,9 +1,9 @@
 """An HTTP cache in front of herd serve: nginx (the real one), configured as
 docs/server.md "Behind a cache" says, serves a second GET of an object or of a batch from
-its cache, keyed by the credential, so one node's cached objects are never served to
-another; and every use of a cached reply is authorized again by herd serve (a 304 without
-a body), so a node that may no longer read an object (another image assigned, its
-credential revoked) does not get it from the cache either."""
+its cache, to the same node or to another node of the rack that may read it, keyed by
+name alone; every use of a cached reply is authorized again by herd serve with the
+caller's own credential (a 304 without a body), so a node that may not read an object
+(another image, another node's object, a revoked credential) never gets it from the cache."""
 import json
 import os
 import re
@@ -34,8 +34,8 @@ http {{
   upstream herd {{ server {address}:{port}; keepalive 8; }}
   server {{
     listen {address}:{cache_port};
-    # Objects are immutable and named by their hash: cache them for as long as nginx
-    # keeps anything, keyed by credential and name (docs/server.md, "Behind a cache").
+    # Objects are immutable and named by their hash: cache them, keyed by name, and let
+    # herd authorize every use (docs/server.md, "Behind a cache").
     location /api/v1/objects/ {{
       proxy_pass https://herd;
       proxy_http_version 1.1;
@@ -45,7 +45,7 @@ http {{
       proxy_ssl_verify on;
       proxy_ssl_trusted_certificate {ca};
       proxy_cache herd_objects;
-      proxy_cache_key "$http_authorization $uri";
+      proxy_cache_key "$uri";
       proxy_cache_methods GET;
       proxy_cache_revalidate on;
       proxy_ignore_headers Cache-Control;
@@ -141,8 +141,9 @@ class NginxCacheTest(ServerTestCase):
         self.assertEqual(self.through_cache(f"/api/v1/objects/{name}", self.admin)[0], 200)
         token = self.join_token()["token"]
         node_token = self.enroll(token, "cache-node", ["02:00:00:00:0c:01"]).json()["token"]
-        status, cache, _ = self.through_cache(f"/api/v1/objects/{name}", node_token)
-        self.assertEqual((status, cache), (404, "MISS"))
+        status, cache, body = self.through_cache(f"/api/v1/objects/{name}", node_token)
+        self.assertEqual(status, 404, f"the cache served another credential's object ({cache})")
+        self.assertNotEqual(body, file)
         status, _, _ = self.through_cache(f"/api/v1/objects/{name}", "herd-node.bogus.bogus")
         self.assertEqual(status, 401)
 
@@ -153,6 +154,19 @@ class NginxCacheTest(ServerTestCase):
         self.expect(200, "PUT", f"/api/v1/refs/images/{name}/revisions/1", token=self.admin,
                     body=json.dumps({"expected": None, "value": snap}))
         return objects
+
+    def test_a_rack_shares_one_cache_entry(self):
+        objects = self.image("rack-image", {"motd": "one copy for the rack\n", "big": "x" * 5000})
+        path = "/api/v1/objects/batch/" + ",".join(objects)
+        nodes = [self.enroll(self.join_token()["token"], f"rack-{i}", [f"02:00:00:00:0d:0{i}"]).json()["token"]
+                 for i in range(3)]
+        for i in range(3):
+            self.herd("attr", "set", "image", "rack-image", "--node", f"rack-{i}")
+        status, cache, body = self.through_cache(path, nodes[0])
+        self.assertEqual((status, cache), (200, "MISS"))
+        for token in nodes[1:]:
+            self.assertEqual(self.through_cache(path, token), (200, "REVALIDATED", body))
+        self.assertEqual(self.served_by_herd(path), {"200": 1, "304": 2}, "herd sent the batch more than once")
 
     def test_a_node_that_may_not_read_a_cached_batch_does_not_get_it(self):
         secret = self.image("secret-image", {"munge.key": "the secret image's key\n"})
@@ -169,9 +183,9 @@ class NginxCacheTest(ServerTestCase):
         self.assertEqual(decode_batch(body), [(n, secret[n]) for n in names])
         self.assertEqual(self.through_cache(one, a)[:2], (200, "MISS"))
         self.assertEqual(self.through_cache(batch, a)[:2], (200, "REVALIDATED"))
-        # Another node: not from a's cache entry, and herd says 404.
-        self.assertEqual(self.through_cache(batch, b)[:2], (404, "MISS"))
-        self.assertEqual(self.through_cache(one, b)[:2], (404, "MISS"))
+        # Another node, on another image: herd says 404 to it, whatever the cache holds.
+        self.assertEqual(self.through_cache(batch, b)[0], 404)
+        self.assertEqual(self.through_cache(one, b)[0], 404)
         # a is given another image: the secret one is no longer a's to read, cached or not.
         self.herd("attr", "set", "image", "plain-image", "--node", "cache-a")
         self.expect(404, "GET", batch, token=a)
@@ -180,7 +194,7 @@ class NginxCacheTest(ServerTestCase):
         self.assertEqual(self.through_cache(one, a)[0], 404, "a cached object was served to a node that may not read it")
         # Back on the secret image, then re-enrolled: the old credential is revoked.
         self.herd("attr", "set", "image", "secret-image", "--node", "cache-a")
-        self.assertEqual(self.through_cache(batch, a)[:2], (200, "REVALIDATED"))
+        self.assertEqual(self.through_cache(batch, a)[0], 200)
         self.enroll(self.join_token()["token"], "cache-a", ["02:00:00:00:0c:0a"])
         self.assertEqual(self.through_cache(batch, a)[0], 401, "a cached batch was served to a revoked credential")
         self.assertEqual(self.through_cache(one, a)[0], 401, "a cached object was served to a revoked credential")
