@@ -2,6 +2,8 @@
 // image per scope, rendered per node (docs/image.md, "Overrides").
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
 #include "cli/context.h"
 #include "cli/format.h"
 #include "cli/image_commands.h"
@@ -104,7 +106,10 @@ void list_stored(const store::ObjectStore& store, const store::Hash& tree, const
 void run_set(Context& context, const std::string& store_root, const ScopeOptions& o, const std::string& dir,
              const std::string& message) {
   auto scope = scope_of(context, o, true);
-  auto s = open_image_store(store_root);
+  // The frontend's store is made on first use, but never for bad input.
+  if (!std::filesystem::is_directory(dir))
+    fail(bad_input("{} is not a folder (herd image override set takes the folder of files to lay over the image)", dir));
+  auto s = open_image_store(store_root, /*create=*/true);
   store::Refs refs(store_root);
   auto before = unwrap(image::read_override(*s.store, refs, scope));
   auto stored = unwrap(image::set_override(*s.store, refs, scope, dir, image::SetOverride{message, ""}));

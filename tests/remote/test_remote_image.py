@@ -195,6 +195,11 @@ class ImageServerTest(ServerTestCase):
         r = self.admin("image", "override", "set", "--global", broken)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertIn("motd.mustache", r.stderr)
+        r = self.admin("image", "override", "set", "--global", os.path.join(self.dir, "no-such-folder"))
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("is not a folder", r.stderr)
+        r = self.admin("image", "override", "set", site)
+        self.assertEqual(r.returncode, 2, "no scope given")
         shown = json.loads(self.admin("image", "override", "show", "--global", "--json").stdout)
         self.assertEqual([f["path"] for f in shown["files"]], ["/etc", "/etc/motd"])
 
