@@ -4,9 +4,25 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import unittest
 
 HERD = os.environ.get("HERD", os.path.join(os.path.dirname(__file__), "../../build/herd"))
+
+
+def start_serve(argv, stderr, env=None, timeout=60):
+    """Starts `argv` (herd serve, perhaps under `ip netns exec`) with stderr to `stderr` and
+    waits for its first line on stdout ("listening on URL"), not for a time: returns the
+    process and that line ("" when the server died, or said nothing within `timeout`
+    seconds and a watchdog killed it)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
+    watchdog = threading.Timer(timeout, proc.kill)
+    watchdog.start()
+    try:
+        line = proc.stdout.readline()
+    finally:
+        watchdog.cancel()
+    return proc, line
 
 
 class Result:

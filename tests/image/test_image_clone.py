@@ -11,11 +11,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
 from lab_fixture import HERD, LabTestCase, Result  # noqa: E402
+from herd_cli import start_serve  # noqa: E402  (lab_fixture put its folder on the path)
 
 CLONE_IP = "198.51.100.100"  # on the lab network, never handed out (nodes count down from .254)
 
@@ -80,17 +80,9 @@ class ImageCloneTest(LabTestCase):
         cls.netns = f"herd-{lab.name}-fe"
         subprocess.run(["ip", "-n", cls.netns, "addr", "add", f"{CLONE_IP}/24", "dev", "eth0"], check=True)
         cls.log = open(os.path.join(cls.dir, "serve.log"), "w")
-        cls.server = subprocess.Popen(
+        cls.server, line = start_serve(
             ["ip", "netns", "exec", cls.netns, HERD, "--db", cls.db, "serve", "--listen", f"{CLONE_IP}:8443",
-             "--store", cls.store, "--pki", cls.pki],
-            stdout=subprocess.PIPE, stderr=cls.log, text=True)
-        # Wait for the line, not for a time; a watchdog ends a server that never says it.
-        watchdog = threading.Timer(60, cls.server.kill)
-        watchdog.start()
-        try:
-            line = cls.server.stdout.readline()
-        finally:
-            watchdog.cancel()
+             "--store", cls.store, "--pki", cls.pki], cls.log)
         if line != f"listening on https://{CLONE_IP}:8443\n":
             raise AssertionError(f"the clone's herd serve said {line!r}: {cls.server_log()}")
 

@@ -17,11 +17,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from herd_cli import HERD  # noqa: E402
+from herd_cli import HERD, start_serve  # noqa: E402
 
 OLD = 1577836800  # 2020-01-01: mtimes safely older than any stat cache
 SERVER_IP = "203.0.113.1"
@@ -142,16 +141,9 @@ class ServerTestCase(unittest.TestCase):
         env = dict(os.environ, HERD_DB=cls.db)
         env.pop("HERD_PKI", None)
         cls.server_log = open(os.path.join(cls.dir, "server.log"), "w")
-        cls.server = subprocess.Popen(
+        cls.server, line = start_serve(
             ["ip", "netns", "exec", cls.ns, HERD, "serve", "--listen", f"{SERVER_IP}:8443", "--store", cls.store],
-            stdout=subprocess.PIPE, stderr=cls.server_log, text=True, env=env)
-        # Wait for the line, not for a time; a watchdog ends a server that never says it.
-        watchdog = threading.Timer(60, cls.server.kill)
-        watchdog.start()
-        try:
-            line = cls.server.stdout.readline()
-        finally:
-            watchdog.cancel()
+            cls.server_log, env)
         if not line.startswith("listening on https://"):
             raise RuntimeError(f"herd serve did not start: {line!r}\n{cls.log()}")
 
