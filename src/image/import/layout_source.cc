@@ -121,6 +121,19 @@ Result<ArchivePtr> open_archive(const std::string& file) {
   return a;
 }
 
+// The next member's header, nullptr at the end; a read error is bad_input naming `file`
+// ("not a readable tar archive" before any member was read, else "corrupt").
+Result<struct archive_entry*> next_member(struct archive* a, const std::string& file, bool any) {
+  struct archive_entry* e = nullptr;
+  int r = archive_read_next_header(a, &e);
+  if (r == ARCHIVE_EOF) return static_cast<struct archive_entry*>(nullptr);
+  if (r < ARCHIVE_WARN) {
+    const char* m = archive_error_string(a);
+    return bad_input("{}: {}: {}", file, any ? "corrupt" : "not a readable tar archive", m ? m : "unknown error");
+  }
+  return e;
+}
+
 class ArchiveSource : public LayoutSource {
  public:
   explicit ArchiveSource(std::string file) : file_(std::move(file)) {}
@@ -131,13 +144,10 @@ class ArchiveSource : public LayoutSource {
     if (!a) return a.error();
     bool any = false;
     for (;;) {
-      struct archive_entry* e = nullptr;
-      int r = archive_read_next_header(a->get(), &e);
-      if (r == ARCHIVE_EOF) break;
-      if (r < ARCHIVE_WARN) {
-        const char* m = archive_error_string(a->get());
-        return bad_input("{}: {}: {}", file_, any ? "corrupt" : "not a readable tar archive", m ? m : "unknown error");
-      }
+      auto next = next_member(a->get(), file_, any);
+      if (!next) return next.error();
+      struct archive_entry* e = *next;
+      if (!e) break;
       any = true;
       const char* raw = archive_entry_pathname(e);
       if (!raw) return false;
@@ -182,13 +192,10 @@ class ArchiveSource : public LayoutSource {
     auto a = open_archive(file_);
     if (!a) return a.error();
     for (;;) {
-      struct archive_entry* e = nullptr;
-      int r = archive_read_next_header(a->get(), &e);
-      if (r == ARCHIVE_EOF) break;
-      if (r < ARCHIVE_WARN) {
-        const char* m = archive_error_string(a->get());
-        return bad_input("{}: corrupt: {}", file_, m ? m : "unknown error");
-      }
+      auto next = next_member(a->get(), file_, /*any=*/true);
+      if (!next) return next.error();
+      struct archive_entry* e = *next;
+      if (!e) break;
       const char* raw = archive_entry_pathname(e);
       if (!raw || archive_entry_filetype(e) != AE_IFREG) continue;
       auto parts = member_components(raw, file_);
