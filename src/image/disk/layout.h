@@ -142,7 +142,7 @@ extern const char* const kDefaultLayout;
 // A SIZE word ("512MiB", "10%", "rest"); bad_input naming `what` when it is not one.
 Result<Size> parse_size(std::string_view word, const std::string& what);
 
-// Where a partition goes on a disk, in 512-byte sectors.
+// Where a partition goes on a disk, in 512-byte sectors (partition_placement.cc).
 struct Placement {
   uint64_t start = 0, sectors = 0;
   uint64_t mib() const { return sectors / 2048; }
